@@ -9,12 +9,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.tlsserver import TestCA, TLSServer, make_test_ca
+# tests/ has no __init__.py; make its helper modules importable under any pytest import mode.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+
+from tlsserver import TestCA, TLSServer, make_test_ca
+
 from wallet.net import Fetcher
 
 TEST_TIMEOUT = (1.0, 0.4)  # connect, read (seconds)

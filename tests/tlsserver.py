@@ -28,7 +28,7 @@ import json as jsonlib
 import ssl
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 Headers = dict[str, str]
-Answer = tuple[int, Headers, bytes]
+Answer = tuple[int, Headers, bytes | Iterable[bytes]]  # an iterable body is streamed chunk by chunk
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class TestCA:
 def make_test_ca(directory: Path) -> TestCA:
     """Create a CA and a leaf for ``localhost`` and ``127.0.0.1`` (P-256, valid for a day)."""
     directory.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Badge Wallet test CA")])
     ca_cert = (
@@ -107,16 +107,12 @@ def make_test_ca(directory: Path) -> TestCA:
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     ca_file = directory / "ca.pem"
@@ -238,6 +234,17 @@ class TLSServer:
         """A body of ``nbytes``; without ``declare_length`` the client must count as it reads."""
         return self.route(path, handler=lambda _r: (200, {"X-Declare-Length": str(declare_length)}, b"x" * nbytes))
 
+    def trickle(self, path: str, *, every: float = 0.2, chunks: int = 1000) -> str:
+        """Declare a big body, then send it one byte per ``every`` seconds (defeats per-read timeouts)."""
+
+        def body() -> Iterator[bytes]:
+            for _ in range(chunks):
+                if self._stopping.wait(every):
+                    return
+                yield b"x"
+
+        return self.route(path, handler=lambda _r: (200, {"Content-Length": str(chunks)}, body()))
+
     def hits(self, path: str) -> int:
         with self._lock:
             return self._hits[path]
@@ -248,21 +255,25 @@ class TLSServer:
         with self._lock:
             self._hits[path] += 1
             handler = self._routes.get(path)
-        if handler is None:
-            status, headers, body = 404, {}, b"no route"
-        else:
-            status, headers, body = handler(Request(path, dict(request.headers.items())))
-        headers = dict(headers)
+        answer: Answer = (404, {}, b"no route")
+        if handler is not None:
+            answer = handler(Request(path, dict(request.headers.items())))
+        status, headers, body = answer[0], dict(answer[1]), answer[2]
         declare = headers.pop("X-Declare-Length", "True") == "True"
         try:
             request.send_response(status)
             for name, value in headers.items():
                 request.send_header(name, value)
-            if declare:
+            if declare and isinstance(body, bytes):
                 request.send_header("Content-Length", str(len(body)))
             request.send_header("Connection", "close")
             request.end_headers()
-            request.wfile.write(body)
+            if isinstance(body, bytes):
+                request.wfile.write(body)
+            else:
+                for chunk in body:
+                    request.wfile.write(chunk)
+                    request.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
             pass  # the client gave up (timeout / size cap tests); nothing to do
         request.close_connection = True

@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Run without arguments to open the app.",
     )
     parser.add_argument("--version", action="version", version=f"badgewallet {__version__}")
-    parser.add_argument("--store", metavar="DIR", help="store folder (default: $BADGEWALLET_HOME or the user data folder)")
+    parser.add_argument(
+        "--store", metavar="DIR", help="store folder (default: $BADGEWALLET_HOME or the user data folder)"
+    )
     parser.add_argument("--debug", action="store_true", help="show internal error details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -141,7 +143,10 @@ def cmd_inspect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{name}: {exc.user_message}", file=err)
             status = EXIT_NEGATIVE
             continue
-        print(json.dumps({"file": name, "credentials": [c.summary() for c in credentials]}, ensure_ascii=False, indent=2), file=out)
+        print(
+            json.dumps({"file": name, "credentials": [c.summary() for c in credentials]}, ensure_ascii=False, indent=2),
+            file=out,
+        )
     return status
 
 
@@ -226,7 +231,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         print(
             json.dumps(
-                {"files": [o.to_json() for o in summary.outcomes], "summary": _counts(summary)}, ensure_ascii=False, indent=2
+                {"files": [o.to_json() for o in summary.outcomes], "summary": _counts(summary)},
+                ensure_ascii=False,
+                indent=2,
             ),
             file=out,
         )
@@ -273,7 +280,10 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
     if not rows:
-        print("No badges yet. Add some with: badgewallet import FILE…" if not args.query else "No badge matches.", file=out)
+        print(
+            "No badges yet. Add some with: badgewallet import FILE…" if not args.query else "No badge matches.",
+            file=out,
+        )
         return EXIT_OK
     for r in rows:
         issued = r.issued.date().isoformat() if r.issued else "          "

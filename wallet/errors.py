@@ -13,6 +13,7 @@ developer detail (``detail``) goes to logs only and never holds a secret::
      │    └── OfflineError      a fetch was attempted in offline mode
      ├── StoreError             the encrypted store cannot be used
      │    ├── WrongPassphrase
+     │    ├── PassphraseRequired
      │    └── StoreCorrupt
      └── ExportError            an export could not be written
 
@@ -74,6 +75,10 @@ class StoreError(WalletError):
 
 class WrongPassphrase(StoreError):
     """The passphrase does not unlock the store or backup."""
+
+
+class PassphraseRequired(StoreError):
+    """The store is locked by a passphrase (no usable keyring) and none was given."""
 
 
 class StoreCorrupt(StoreError):

@@ -181,7 +181,9 @@ def _walk(root: Path, limits: Limits) -> Iterator[str]:
             yield str(path)
 
 
-def _process_all(units: list[str], settings: ImportSettings, cancel: threading.Event | None) -> Iterator[list[UnitResult]]:
+def _process_all(
+    units: list[str], settings: ImportSettings, cancel: threading.Event | None
+) -> Iterator[list[UnitResult]]:
     if len(units) < PARALLEL_THRESHOLD or settings.workers <= 1:
         for unit in units:
             if cancel is not None and cancel.is_set():
@@ -233,7 +235,10 @@ def process_unit(unit: str, settings: ImportSettings) -> list[UnitResult]:
             entries = parse_archive(data, name, settings.limits)
         except WalletError as exc:
             return [UnitResult(unit, REJECTED, reason=exc.user_message)]
-        return [_from_entry(f"{unit}!{e.name}" if not e.name.startswith(unit) else e.name, e, fetcher, settings) for e in entries]
+        return [
+            _from_entry(f"{unit}!{e.name}" if not e.name.startswith(unit) else e.name, e, fetcher, settings)
+            for e in entries
+        ]
     try:
         credentials = parse(data, name, settings.limits)
     except NotABadge as exc:
@@ -274,7 +279,9 @@ def _fetch_hosted(credential: Credential, fetcher: Fetcher) -> Credential:
         return credential
     from dataclasses import replace
 
-    return replace(fetched[0], original=credential.original, container=credential.container, hosted_url=credential.hosted_url)
+    return replace(
+        fetched[0], original=credential.original, container=credential.container, hosted_url=credential.hosted_url
+    )
 
 
 def _read(unit: str, fetcher: Fetcher, limits: Limits) -> tuple[bytes, str]:
@@ -285,7 +292,9 @@ def _read(unit: str, fetcher: Fetcher, limits: Limits) -> tuple[bytes, str]:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise LimitExceeded(f"{path.name} is larger than the {limits.max_file_bytes // (1024 * 1024)} MB file limit.")
+            raise LimitExceeded(
+                f"{path.name} is larger than the {limits.max_file_bytes // (1024 * 1024)} MB file limit."
+            )
         return path.read_bytes(), path.name
     except OSError as exc:
         raise WalletError(f"Could not read {path.name}: {exc.strerror or exc}.") from exc

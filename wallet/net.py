@@ -84,7 +84,9 @@ class Fetcher:
                 self._cache[key] = response
         if not 200 <= response.status < 300:
             raise NetworkError(
-                f"{url} answered HTTP {response.status}.", status=response.status, detail=response.body[:200].decode("latin-1")
+                f"{url} answered HTTP {response.status}.",
+                status=response.status,
+                detail=response.body[:200].decode("latin-1"),
             )
         return response
 
@@ -105,7 +107,9 @@ class Fetcher:
                     allow_redirects=False,
                 )
             except requests.exceptions.SSLError as exc:
-                raise NetworkError(f"Could not make a secure connection to {host_of(current)}.", detail=str(exc)) from exc
+                raise NetworkError(
+                    f"Could not make a secure connection to {host_of(current)}.", detail=str(exc)
+                ) from exc
             except requests.exceptions.Timeout as exc:
                 raise NetworkError(f"{host_of(current)} did not answer in time.", detail=str(exc)) from exc
             except requests.exceptions.RequestException as exc:

@@ -8,8 +8,7 @@ the items) plus a report per credential.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,62 +17,12 @@ from wallet.formats import parse
 from wallet.limits import DEFAULT_LIMITS
 from wallet.net import Fetcher
 from wallet.verify import Report, VerifyOptions, verify
-from wallet.verify.report import FAIL, MALFORMED, STRUCTURE, VERDICT_TEXT, Check, worst
+from wallet.verify.report import FAIL, MALFORMED, STRUCTURE, Check
+from wallet.verify.summary import CheckResult, render_report
 
-STATUS_ICON = {"pass": "✔", "fail": "✘", "unknown": "?", "skipped": "–"}
+__all__ = ["CheckResult", "check_target", "render_report"]
 
-
-@dataclass(frozen=True)
-class CheckResult:
-    """The reports for one target and the verdict on top."""
-
-    target: str
-    reports: tuple[Report, ...]
-    extra_checks: tuple[Check, ...] = ()  # e.g. bundle manifest and presentation checks
-    online: bool = True
-    checked_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-
-    @property
-    def verdict(self) -> str:
-        extra_fail = [c.verdict or MALFORMED for c in self.extra_checks if c.status == FAIL]
-        return worst([*(r.verdict for r in self.reports), *extra_fail]) if (self.reports or extra_fail) else MALFORMED
-
-    def to_json(self) -> dict[str, Any]:
-        if len(self.reports) == 1 and not self.extra_checks:
-            return self.reports[0].to_json()
-        return {
-            "verdict": self.verdict,
-            "format": "bundle" if self.extra_checks else (self.reports[0].format if self.reports else "unknown"),
-            "checks": [c.to_json() for c in self.extra_checks],
-            "credential": None,
-            "checked_at": self.checked_at.isoformat(),
-            "online": self.online,
-            "items": [r.to_json() for r in self.reports],
-        }
-
-    def render_text(self) -> str:
-        lines = [f"{self.verdict.upper()}: {VERDICT_TEXT.get(self.verdict, self.verdict)} — {self.target}\n"]
-        for check in self.extra_checks:
-            lines.append(f"  {STATUS_ICON.get(check.status, '?')} {check.id:<10} {check.message}\n")
-        for report in self.reports:
-            lines.append(render_report(report, indent="  "))
-        return "".join(lines)
-
-
-def render_report(report: Report, *, indent: str = "") -> str:
-    """Human text for one report: a title line, then one line per check."""
-    name = report.credential_name or report.credential_id or "credential"
-    issuer = f" from {report.issuer}" if report.issuer else ""
-    mode = "online" if report.online else "offline"
-    lines = [f"{indent}{name}{issuer}: {report.verdict} ({mode})\n"]
-    for check in report.checks:
-        lines.append(f"{indent}  {STATUS_ICON.get(check.status, '?')} {check.id:<10} {check.message}\n")
-    for child in report.children:
-        lines.append(render_report(child, indent=indent + "    "))
-    for endorsement in report.endorsements:
-        lines.append(f"{indent}    endorsement:\n")
-        lines.append(render_report(endorsement, indent=indent + "      "))
-    return "".join(lines)
+ACCEPT_BADGE = "application/ld+json, application/json, image/png, image/svg+xml, */*"
 
 
 def check_target(
@@ -105,7 +54,9 @@ def _is_child_of(credential: Any, credentials: list[Any]) -> bool:
 def _load(target: str, fetcher: Fetcher) -> tuple[bytes, str]:
     if target.startswith(("https://", "http://")):
         try:
-            response = fetcher.get(target, accept="application/ld+json, application/json, image/png, image/svg+xml, */*")
+            response = fetcher.get(
+                target, accept="application/ld+json, application/json, image/png, image/svg+xml, */*"
+            )
         except NetworkError as exc:
             raise WalletError(f"Could not fetch {target}: {exc.user_message}") from exc
         return response.body, target

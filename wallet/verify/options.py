@@ -7,7 +7,7 @@ deterministic and ``--offline`` is a single switch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from wallet.net import Fetcher
 
@@ -17,7 +17,7 @@ class VerifyOptions:
     """Inputs to ``wallet.verify.verify`` besides the credential itself."""
 
     fetcher: Fetcher = field(default_factory=lambda: Fetcher(offline=True))
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     recipient_ids: tuple[str, ...] = ()  # the earner's e-mails, URLs, DIDs
     time_budget: float = 10.0  # seconds of JSON-LD work allowed per credential
     challenge: str | None = None  # expected proof challenge (presentations)

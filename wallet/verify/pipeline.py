@@ -46,7 +46,9 @@ from wallet.verify.structure import check_structure
 MAX_NESTING = 3  # CLR → achievement → status list credential
 
 
-def verify(credential: Credential, options: VerifyOptions | None = None, *, loader: ContextLoader | None = None) -> Report:
+def verify(
+    credential: Credential, options: VerifyOptions | None = None, *, loader: ContextLoader | None = None
+) -> Report:
     """Run every check on ``credential`` and return the report (never raises for bad input)."""
     options = options or VerifyOptions()
     loader = loader or default_loader()

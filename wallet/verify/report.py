@@ -8,7 +8,7 @@ the CLI can pass it around without copies drifting apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # Check statuses
@@ -107,7 +107,7 @@ class Report:
     credential_id: str | None
     credential_name: str | None
     issuer: str | None
-    checked_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    checked_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     online: bool = True
     children: tuple[Report, ...] = ()  # embedded credentials (CLR) – affect the verdict
     endorsements: tuple[Report, ...] = ()  # shown, never change the verdict
@@ -149,9 +149,7 @@ class Report:
         """Rebuild a stored report (the store keeps ``to_json`` output plus check verdicts)."""
         cred = data.get("credential") or {}
         return cls(
-            checks=tuple(
-                Check(c["id"], c["status"], c["message"], c.get("verdict")) for c in data.get("checks", [])
-            ),
+            checks=tuple(Check(c["id"], c["status"], c["message"], c.get("verdict")) for c in data.get("checks", [])),
             format=data.get("format", ""),
             credential_id=cred.get("id"),
             credential_name=cred.get("name"),

@@ -1,0 +1,330 @@
+"""Recruiter mode for the two things only exports make: résumé bundles and QR images.
+
+``check_special`` is called by ``wallet.recruiter`` before its ordinary
+file handling and answers ``None`` for anything else, so a plain badge file
+or an ordinary ZIP of badges keeps its usual path.
+
+Bundle ZIP – three extra checks, then one report per credential file:
+
+* ``manifest``: every byte of every file against ``manifest.json``; a
+  changed file is named;
+* ``presentation``: the holder's eddsa-rdfc-2022 authentication proof, by
+  the holder's own did:key, with the challenge/domain the recruiter asked
+  for (``options.challenge``/``options.domain``);
+* ``contents``: each credential file is the one the holder signed over
+  (OB 2.0 assertions, which a presentation cannot carry, are named).
+
+Each credential in ``credentials/`` is then parsed and verified on its own,
+exactly like a dropped file – the issuers' signatures are what matter.
+
+QR image – every code is read; a link is fetched with ``options.fetcher``
+(offline: the report says ``incomplete`` and names the link).  A link to a
+portfolio page is followed to the original credential it offers for
+download, but only on the same origin: a page must not be able to send the
+checker to fetch arbitrary third-party addresses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from wallet.errors import FormatError, NetworkError, WalletError
+from wallet.export.manifest import MANIFEST_NAME, manifest_problems, read_zip
+from wallet.export.presentation import ENVELOPED_TYPE, JWT_DATA_PREFIX, check_presentation
+from wallet.export.qr import decode_qr_image, is_raster_image
+from wallet.formats.detect import is_zip, parse
+from wallet.formats.jsonsafe import loads_limited
+from wallet.limits import DEFAULT_LIMITS
+from wallet.model import Credential
+from wallet.verify import Report, VerifyOptions, verify
+from wallet.verify.report import FAIL, INVALID_SIGNATURE, MALFORMED, PASS, STRUCTURE, TAMPERED, UNKNOWN, Check
+
+if TYPE_CHECKING:
+    from wallet.recruiter import CheckResult
+
+CHECK_MANIFEST = "manifest"
+CHECK_PRESENTATION = "presentation"
+CHECK_CONTENTS = "contents"
+CHECK_QR = "qr"
+BUNDLE_MARKERS = (MANIFEST_NAME, "presentation.json")
+CREDENTIALS_DIR = "credentials/"
+ORIGINAL_MARKER = "data-badgewallet-original"
+_ACCEPT = (
+    "application/ld+json, application/json;q=0.9, text/html;q=0.8, image/png;q=0.7, image/svg+xml;q=0.7, */*;q=0.5"
+)
+
+
+def check_special(data: bytes, name: str, options: VerifyOptions) -> CheckResult | None:
+    """Check a résumé bundle ZIP or a QR image; ``None`` for any other input."""
+    if is_zip(data):
+        return check_bundle(data, name, options) if is_bundle(data) else None
+    if is_raster_image(data):
+        try:
+            texts = decode_qr_image(data)
+        except FormatError:
+            return None
+        if not texts or _is_baked_badge(data, name):
+            return None
+        return check_qr_texts(texts, name, options)
+    return None
+
+
+def is_bundle(data: bytes) -> bool:
+    """A ZIP whose directory lists the bundle's fixed files (read without inflating anything)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist()[: DEFAULT_LIMITS.max_zip_entries + 1])
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+    return all(marker in names for marker in BUNDLE_MARKERS)
+
+
+# ------------------------------------------------------------------ bundles
+
+
+def check_bundle(data: bytes, name: str, options: VerifyOptions) -> CheckResult:
+    from wallet.recruiter import CheckResult
+    from wallet.verify.documents import default_loader
+
+    try:
+        files = read_zip(data)
+    except WalletError as exc:
+        failed = Check(CHECK_MANIFEST, FAIL, f"The bundle cannot be opened: {exc.user_message}", MALFORMED)
+        return CheckResult(name, (), (failed,), online=options.online, checked_at=options.now)
+
+    problems = manifest_problems(files)
+    checks = [
+        Check(CHECK_MANIFEST, FAIL, " ".join(problems), TAMPERED)
+        if problems
+        else Check(CHECK_MANIFEST, PASS, f"All {len(files) - 1} files match manifest.json (SHA-256).")
+    ]
+    presentation = _load_presentation(files.get("presentation.json"))
+    checks.append(
+        check_presentation(presentation, options, default_loader())
+        if presentation is not None
+        else Check(CHECK_PRESENTATION, FAIL, "presentation.json is missing or is not JSON.", INVALID_SIGNATURE)
+    )
+
+    credential_options = replace(options, challenge=None, domain=None)  # those belong to the presentation only
+    reports: list[Report] = []
+    parsed: dict[str, list[Credential]] = {}
+    for path in sorted(p for p in files if p.startswith(CREDENTIALS_DIR) and not p.endswith("/")):
+        try:
+            credentials = [c for c in parse(files[path], path) if c.parent_id is None]
+        except WalletError as exc:
+            reports.append(_failed_report(exc.user_message, path, options))
+            continue
+        parsed[path] = credentials
+        reports.extend(verify(c, credential_options) for c in credentials)
+    if not parsed and not reports:
+        checks.append(Check(CHECK_CONTENTS, FAIL, "The bundle holds no credentials.", MALFORMED))
+    else:
+        checks.append(_contents_check(parsed, presentation))
+    return CheckResult(name, tuple(reports), tuple(checks), online=options.online, checked_at=options.now)
+
+
+def _load_presentation(raw: bytes | None) -> Any:
+    if raw is None:
+        return None
+    try:
+        return loads_limited(raw, DEFAULT_LIMITS, "presentation.json")
+    except FormatError:
+        return None
+
+
+def _contents_check(parsed: Mapping[str, list[Credential]], presentation: Any) -> Check:
+    """Each credential file is one the holder signed over, and nothing signed is missing."""
+    signed_json, signed_jwt = _signed_entries(presentation)
+    unsigned_ok: list[str] = []
+    unmatched: list[str] = []
+    for path, credentials in parsed.items():
+        for cred in credentials:
+            key = _entry_key(cred)
+            if key is None:
+                unsigned_ok.append(path)
+            elif key[0] == "jwt" and key[1] in signed_jwt:
+                signed_jwt.remove(key[1])
+            elif key[0] == "json" and key[1] in signed_json:
+                signed_json.remove(key[1])
+            else:
+                unmatched.append(path)
+    missing = len(signed_json) + len(signed_jwt)
+    if unmatched or missing:
+        parts = [f"{p} is not the credential the holder signed in presentation.json." for p in unmatched]
+        if missing:
+            parts.append(f"presentation.json holds {missing} credential(s) with no matching file in credentials/.")
+        return Check(CHECK_CONTENTS, FAIL, " ".join(parts), TAMPERED)
+    message = "Every credential file is in the holder-signed presentation."
+    if unsigned_ok:
+        message += f" Not in it (Open Badges 2.0 assertions are not verifiable credentials): {', '.join(unsigned_ok)}."
+    return Check(CHECK_CONTENTS, PASS, message)
+
+
+def _signed_entries(presentation: Any) -> tuple[list[str], list[str]]:
+    entries = presentation.get("verifiableCredential") if isinstance(presentation, dict) else None
+    json_keys: list[str] = []
+    jwt_keys: list[str] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        entry_id = entry.get("id")
+        if entry.get("type") == ENVELOPED_TYPE and isinstance(entry_id, str) and entry_id.startswith(JWT_DATA_PREFIX):
+            jwt_keys.append(entry_id.removeprefix(JWT_DATA_PREFIX))
+        else:
+            json_keys.append(_canonical(entry))
+    return json_keys, jwt_keys
+
+
+def _entry_key(cred: Credential) -> tuple[str, str] | None:
+    """How ``cred`` appears in a presentation, or None for credentials a presentation cannot carry."""
+    if cred.format.startswith("ob2"):
+        return None
+    if cred.is_jwt:
+        return "jwt", cred.payload
+    try:
+        return "json", _canonical(json.loads(cred.payload))
+    except ValueError:
+        return None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# ------------------------------------------------------------------ QR images
+
+
+def check_qr_texts(texts: list[str], name: str, options: VerifyOptions) -> CheckResult:
+    """Verify what each QR code holds: a link (fetched) or a credential (JWT/JSON)."""
+    from wallet.recruiter import CheckResult
+
+    listed = ", ".join(texts[:5]) + (" …" if len(texts) > 5 else "")
+    checks = (Check(CHECK_QR, PASS, f"Read {len(texts)} QR code{'s' if len(texts) != 1 else ''}: {listed}"),)
+    reports: list[Report] = []
+    for text in texts:
+        if text.startswith(("https://", "http://")):
+            reports.extend(_check_link(text, options))
+            continue
+        try:
+            credentials = parse(text.encode("utf-8"), "QR code")
+        except WalletError:
+            reports.append(
+                _unknown_report(f"A QR code holds neither a link nor a credential: {text[:80]!r}", "QR code", options)
+            )
+            continue
+        reports.extend(verify(c, options) for c in credentials if c.parent_id is None)
+    return CheckResult(name, tuple(reports), checks, online=options.online, checked_at=options.now)
+
+
+def _check_link(url: str, options: VerifyOptions) -> list[Report]:
+    try:
+        response = options.fetcher.get(url, accept=_ACCEPT)
+    except NetworkError as exc:
+        return [_unknown_report(f"The QR code's link was not checked: {exc.user_message}", url, options)]
+    body, final_url = response.body, response.url
+    if _looks_like_html(body, response.content_type):
+        original = _original_link(body, final_url)
+        if original is None:
+            return [
+                _unknown_report(
+                    f"The QR code leads to a web page that is not a credential and offers none to download: {url}",
+                    url,
+                    options,
+                )
+            ]
+        if not _same_origin(original, final_url):
+            return [
+                _unknown_report(
+                    f"The page offers its credential from another site ({urlsplit(original).netloc}); not followed.",
+                    url,
+                    options,
+                )
+            ]
+        try:
+            fetched = options.fetcher.get(original, accept=_ACCEPT)
+        except NetworkError as exc:
+            return [
+                _unknown_report(f"The credential the page links was not fetched: {exc.user_message}", original, options)
+            ]
+        body, final_url = fetched.body, fetched.url
+    try:
+        credentials = parse(body, final_url)
+    except WalletError as exc:
+        return [_failed_report(exc.user_message, final_url, options)]
+    return [verify(c, options) for c in credentials if c.parent_id is None]
+
+
+class _OriginalLinkFinder(HTMLParser):
+    """Finds the first ``href`` on an element marked ``data-badgewallet-original``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.href is None and tag in ("a", "link"):
+            values = dict(attrs)
+            if ORIGINAL_MARKER in values and values.get("href"):
+                self.href = values["href"]
+
+
+def _original_link(body: bytes, page_url: str) -> str | None:
+    finder = _OriginalLinkFinder()
+    try:
+        finder.feed(body.decode("utf-8", errors="replace"))
+        finder.close()
+    except (ValueError, AssertionError):
+        return None
+    return urljoin(page_url, finder.href) if finder.href else None
+
+
+def _same_origin(a: str, b: str) -> bool:
+    left, right = urlsplit(a), urlsplit(b)
+    return (left.scheme, left.hostname, left.port) == (right.scheme, right.hostname, right.port)
+
+
+def _looks_like_html(body: bytes, content_type: str) -> bool:
+    if "html" in content_type.lower():
+        return True
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def _is_baked_badge(data: bytes, name: str) -> bool:
+    """A baked badge whose artwork happens to contain a QR code is a badge first."""
+    try:
+        return bool(parse(data, name))
+    except WalletError:
+        return False
+
+
+def _failed_report(message: str, label: str, options: VerifyOptions) -> Report:
+    return Report(
+        checks=(Check(STRUCTURE, FAIL, message, MALFORMED),),
+        format="unknown",
+        credential_id=None,
+        credential_name=label,
+        issuer=None,
+        checked_at=options.now,
+        online=options.online,
+    )
+
+
+def _unknown_report(message: str, label: str, options: VerifyOptions) -> Report:
+    return Report(
+        checks=(Check(STRUCTURE, UNKNOWN, message),),
+        format="unknown",
+        credential_id=None,
+        credential_name=label,
+        issuer=None,
+        checked_at=options.now,
+        online=options.online,
+    )

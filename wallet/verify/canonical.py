@@ -1,0 +1,269 @@
+"""JSON-LD → canonical N-Quads, safely: the input to every Data Integrity hash.
+
+Pipeline (each stage has a guard, because a credential may be hostile):
+
+1. ``check_json_shape`` – iterative walk: depth, node count and an estimate of
+   the serialized size, *before* pyld sees the document (pyld recurses, so a
+   document nested 100,000 deep would otherwise end in ``RecursionError``).
+2. pyld ``to_rdf`` (JSON-LD expansion + RDF conversion) through
+   ``_SafeProcessor`` with our loader passed explicitly.  It mirrors what the
+   JS signers enforce with ``safe: true`` (``@digitalbazaar/*-cryptosuite``
+   call ``jsonld.canonize`` with ``safe: true``): a property dropped because no
+   context defines it, a relative IRI (which pyld would silently resolve
+   against ``http://example.org/base/``), and ``@direction`` without an
+   ``rdfDirection`` mode are errors, not silently unsigned data.  Like the JS
+   cryptosuites, ``rdfDirection`` is ``'i18n-datatype'`` by default.  The
+   deadline is checked on every expanded element.
+3. Caps on quads and blank nodes, then RDFC-1.0 (``wallet.verify.rdfc``) with
+   the requested hash (SHA-256, or SHA-384 for P-384), canonical escaping,
+   a work cap against dataset poisoning and the same deadline.
+
+Speed: contexts are the cost (SPECS.md §7).  The loader returns
+``tag: 'static'`` so pyld keeps processed contexts, and the cache it keeps them
+in is the loader's own (``ContextLoader.resolved_cache``), never pyld's global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pyld.context_resolver import ContextResolver
+from pyld.jsonld import DEFAULT_BASE_IRI, JsonLdError, JsonLdProcessor
+
+from wallet.errors import ContextNotAllowed, FormatError, LimitExceeded, WalletError
+from wallet.verify.documents import ResolvedCache, find_cause
+from wallet.verify.rdfc import Budget, Quad, Term, canonicalize_quads
+
+Loader = Callable[[str, Any], dict[str, Any]]
+I18N_DATATYPE = "i18n-datatype"
+
+
+@dataclass(frozen=True, slots=True)
+class CanonLimits:
+    """Caps for one canonicalization; generous for real credentials, small for bombs."""
+
+    max_json_bytes: int = 2_000_000  # estimated serialized size of the document
+    max_json_depth: int = 64
+    max_json_nodes: int = 200_000  # objects + arrays + scalars
+    max_quads: int = 50_000
+    max_blank_nodes: int = 5_000
+    work_factor: int = 1  # Hash N-Degree calls per blank node ≤ n ** work_factor (rdf-canonize default)
+    seconds: float = 2.0  # wall clock for one canonicalization (expansion included)
+
+
+DEFAULT_LIMITS = CanonLimits()
+
+
+class CanonicalizationError(FormatError):
+    """The document is not JSON-LD that can be signed safely (the verdict is ``malformed``)."""
+
+
+class DroppedTermError(CanonicalizationError):
+    """A property no context defines; it would be dropped and so not covered by the signature."""
+
+    def __init__(self, term: str | None) -> None:
+        super().__init__(
+            f"The credential has a property no JSON-LD context defines ({term!r}); it would not be signed.",
+            detail=f"dropped term {term!r}",
+        )
+        self.term = term
+
+
+class RelativeIriError(CanonicalizationError):
+    """A relative IRI; pyld and the JS libraries would resolve it differently, so it is refused."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"The credential uses a relative IRI ({value!r}), which cannot be signed reliably.")
+        self.value = value
+
+
+def check_json_shape(doc: Any, limits: CanonLimits = DEFAULT_LIMITS) -> None:
+    """Depth, node-count and size caps, checked without recursion."""
+    nodes = 0
+    size = 0
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if depth > limits.max_json_depth:
+            raise LimitExceeded(
+                f"The credential's JSON is nested deeper than {limits.max_json_depth} levels.", detail="json depth"
+            )
+        if isinstance(value, dict):
+            size += 2
+            for key, item in value.items():
+                size += len(key) + 4 if isinstance(key, str) else 8
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            size += 2 + len(value)
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            size += len(value) + 2
+        else:
+            size += 8
+        if nodes > limits.max_json_nodes:
+            raise LimitExceeded(
+                f"The credential's JSON has more than {limits.max_json_nodes} values.", detail="json nodes"
+            )
+        if size > limits.max_json_bytes:
+            raise LimitExceeded(
+                f"The credential's JSON is larger than {limits.max_json_bytes // 1000} kB.", detail="json size"
+            )
+
+
+class _SafeProcessor(JsonLdProcessor):
+    """pyld's processor with JS ``safe: true`` behaviour and a deadline on expansion."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__(on_property_dropped=self._dropped)
+        self._budget = budget
+
+    @staticmethod
+    def _dropped(term: str | None) -> None:
+        raise DroppedTermError(term)
+
+    def _expand(self, *args: Any, **kwargs: Any) -> Any:
+        self._budget.check()
+        return super()._expand(*args, **kwargs)
+
+    def _create_node_map(self, *args: Any, **kwargs: Any) -> Any:
+        self._budget.check()
+        return super()._create_node_map(*args, **kwargs)
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        result = super()._expand_iri(active_ctx, value, base=base, vocab=vocab, local_ctx=local_ctx, defined=defined)
+        # pyld resolves relative IRIs against a made-up base when the document has none
+        made_up = isinstance(result, str) and result.startswith(DEFAULT_BASE_IRI)
+        if made_up and not str(value).startswith(DEFAULT_BASE_IRI):
+            raise RelativeIriError(str(value))
+        return result
+
+    def _object_to_rdf(self, item: Any, issuer: Any, triples: Any, options: Any) -> Any:
+        if isinstance(item, dict) and "@direction" in item and not options.get("rdfDirection"):
+            raise CanonicalizationError(
+                "The credential uses @direction, which the signing libraries refuse without an rdfDirection mode."
+            )
+        return super()._object_to_rdf(item, issuer, triples, options)
+
+
+def _resolver_for(loader: Loader) -> ContextResolver:
+    cache = getattr(loader, "resolved_cache", None)
+    if cache is None:  # a plain callable: cache per call only
+        cache = ResolvedCache(32)
+    return ContextResolver(cache, loader)
+
+
+def to_quads(
+    doc: dict[str, Any],
+    loader: Loader,
+    *,
+    limits: CanonLimits = DEFAULT_LIMITS,
+    budget: Budget,
+    rdf_direction: str | None = I18N_DATATYPE,
+) -> list[Quad]:
+    """JSON-LD → RDF quads (the tuple form of ``wallet.verify.rdfc``), with every guard applied.
+
+    ``rdf_direction`` is ``'i18n-datatype'`` for the Data Integrity cryptosuites
+    (their JS ``canonize`` sets it) and ``None`` for Ed25519Signature2020
+    (jsonld-signatures does not, so ``@direction`` is an error there).
+    """
+    if not isinstance(doc, dict):
+        raise CanonicalizationError("A credential must be a JSON object.")
+    check_json_shape(doc, limits)
+    options = {
+        "documentLoader": loader,
+        "contextResolver": _resolver_for(loader),
+        "base": "",
+        "processingMode": "json-ld-1.1",
+        "produceGeneralizedRdf": False,
+        "extractAllScripts": False,
+    }
+    if rdf_direction is not None:
+        options["rdfDirection"] = rdf_direction
+    try:
+        dataset = _SafeProcessor(budget).to_rdf(doc, options)
+    except JsonLdError as exc:
+        not_allowed = find_cause(exc, ContextNotAllowed)
+        if not_allowed is not None:
+            raise not_allowed from None
+        ours = find_cause(exc, WalletError)
+        if ours is not None:
+            raise ours from None
+        reason = _innermost_reason(exc)
+        raise CanonicalizationError(f"The credential is not valid JSON-LD ({reason}).", detail=repr(exc)) from exc
+    except RecursionError as exc:  # belt and braces: the depth cap should make this unreachable
+        raise LimitExceeded("The credential's JSON is nested too deeply.", detail="recursion") from exc
+    quads = dataset_to_quads(dataset, max_quads=limits.max_quads)
+    budget.check()
+    return quads
+
+
+def dataset_to_quads(dataset: dict[str, list[dict[str, Any]]], *, max_quads: int | None = None) -> list[Quad]:
+    """pyld's RDF dataset (``{graph: [triple]}``) → the tuple quads of ``wallet.verify.rdfc``."""
+    quads: list[Quad] = []
+    for graph_name, triples in dataset.items():
+        graph: Term | None = None
+        if graph_name != "@default":
+            graph = ("B", graph_name[2:], None, None) if graph_name.startswith("_:") else ("I", graph_name, None, None)
+        for triple in triples:
+            quads.append((_term(triple["subject"]), _term(triple["predicate"]), _term(triple["object"]), graph))
+            if max_quads is not None and len(quads) > max_quads:
+                raise LimitExceeded(f"The credential expands to more than {max_quads} statements.", detail="quad cap")
+    return quads
+
+
+def _innermost_reason(exc: JsonLdError) -> str:
+    """pyld nests its errors; the innermost one carries the JSON-LD error code worth showing."""
+    inner: BaseException = exc
+    while isinstance(inner.__cause__, JsonLdError):
+        inner = inner.__cause__
+    code = getattr(inner, "code", None)
+    if code:
+        return str(code)
+    return str(inner.args[0]) if inner.args else type(inner).__name__
+
+
+def _term(component: dict[str, Any]) -> Term:
+    kind = component["type"]
+    if kind == "IRI":
+        return ("I", component["value"], None, None)
+    if kind == "blank node":
+        value = component["value"]
+        return ("B", value[2:] if value.startswith("_:") else value, None, None)
+    return ("L", component["value"], component.get("datatype"), component.get("language"))
+
+
+def canonicalize(
+    doc: dict[str, Any],
+    loader: Loader,
+    *,
+    hash_name: str = "sha256",
+    limits: CanonLimits = DEFAULT_LIMITS,
+    budget: Budget | None = None,
+    rdf_direction: str | None = I18N_DATATYPE,
+) -> str:
+    """Canonical N-Quads (RDFC-1.0 with ``hash_name``) of a JSON-LD document.
+
+    Raises ``ContextNotAllowed`` (unknown context), ``LimitExceeded`` (size,
+    depth, quads, blank nodes, work or time) or ``CanonicalizationError``
+    (invalid or unsafe JSON-LD).  Pass one ``budget`` to share a deadline
+    across several calls (a proof needs two canonicalizations).
+    """
+    budget = budget or Budget(limits.seconds, "Canonicalization")
+    quads = to_quads(doc, loader, limits=limits, budget=budget, rdf_direction=rdf_direction)
+    bnodes = {t[1] for q in quads for t in (q[0], q[2], q[3]) if t is not None and t[0] == "B"}
+    if len(bnodes) > limits.max_blank_nodes:
+        raise LimitExceeded(
+            f"The credential has more than {limits.max_blank_nodes} anonymous nodes.", detail="blank node cap"
+        )
+    return canonicalize_quads(quads, hash_name=hash_name, budget=budget, work_factor=limits.work_factor)
