@@ -128,10 +128,14 @@ def main() -> int:
         last = json.loads(line[len("RESULT ") :])
         starts.append(float(last["ready_wall"]) - launched)  # type: ignore[arg-type]
     keys = [float(x) for x in last["keystroke_ms"]]  # type: ignore[union-attr]
-    print(f"start → window painted ({last['rows']} badges, incl. Argon2id unlock): "
-          f"best {min(starts):.2f} s, median {statistics.median(starts):.2f} s   (target ≤ 1.5 s)")
-    print(f"filter per keystroke: median {statistics.median(keys):.1f} ms, max {max(keys):.1f} ms "
-          f"over {len(keys)} keys   (target ≤ 30 ms)")
+    print(
+        f"start → window painted ({last['rows']} badges, incl. Argon2id unlock): "
+        f"best {min(starts):.2f} s, median {statistics.median(starts):.2f} s   (target ≤ 1.5 s)"
+    )
+    print(
+        f"filter per keystroke: median {statistics.median(keys):.1f} ms, max {max(keys):.1f} ms "
+        f"over {len(keys)} keys   (target ≤ 30 ms)"
+    )
     print(f"clear search: {float(last['clear_ms']):.1f} ms; sort by name: {float(last['sort_ms']):.1f} ms")  # type: ignore[arg-type]
     print(f"peak RSS: {float(last['peak_rss_mb']):.0f} MB   (target ≤ 300 MB)")  # type: ignore[arg-type]
     return 0

@@ -148,7 +148,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 class TLSServer:
     """An HTTPS server on 127.0.0.1 with per-test routes; see the module docstring."""
 
-    def __init__(self, ca: TestCA) -> None:
+    def __init__(self, ca: TestCA, port: int = 0) -> None:
         self.ca = ca
         self._routes: dict[str, Handler] = {}
         self._hits: Counter[str] = Counter()
@@ -156,11 +156,11 @@ class TLSServer:
         self._stopping = threading.Event()
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(ca.cert_file, ca.key_file)
-        self._httpd = _Server(("127.0.0.1", 0), _RequestHandler)
+        self._httpd = _Server(("127.0.0.1", port), _RequestHandler)
         self._httpd.owner = self
         self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self.port: int = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
     # -- lifecycle -------------------------------------------------------
     def start(self) -> TLSServer:

@@ -92,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("skills", help="your skills map, or a gap report against a target role")
+    p.add_argument("--target", metavar="FILE|TEXT", help="a role: JSON file, text file, or a list of skills")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_skills)
+
     p = sub.add_parser("passwd", help="change the wallet passphrase (re-wraps the key only)")
     p.set_defaults(func=cmd_passwd)
     return parser
@@ -385,6 +390,27 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with open_store(args) as store:
         result = restore_backup(store, Path(args.file), passphrase)
     print(f"Restored {result.added} badges ({result.duplicates} already in the wallet).", file=out)
+    return EXIT_OK
+
+
+def cmd_skills(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from datetime import UTC, datetime
+
+    from wallet.skills import SkillInput, build_map, gap_report, parse_target, render_gap_text, render_text
+
+    with open_store(args) as store:
+        inputs = []
+        for summary in store.summaries():
+            record = store.get(summary.record_id)
+            inputs.append(SkillInput(record.record_id, record.credential, record.report.verdict if record.report else None))
+    skill_map = build_map(inputs, now=datetime.now(UTC))
+    if not args.target:
+        out.write(skill_map.to_json() + "\n" if args.json else render_text(skill_map))
+        return EXIT_OK
+    target_path = Path(args.target)
+    text = target_path.read_text(encoding="utf-8") if target_path.is_file() else args.target
+    report = gap_report(skill_map, parse_target(text, name=target_path.stem if target_path.is_file() else None))
+    out.write(report.to_json() + "\n" if args.json else render_gap_text(report))
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from wallet.errors import NetworkError, OfflineError
 
@@ -132,15 +133,19 @@ class Fetcher:
             raise NetworkError(f"{url} is larger than the {self.max_bytes // 1024} KB the wallet accepts.")
         chunks: list[bytes] = []
         size = 0
+        stream = raw.raw  # urllib3 response: read1() returns as soon as any bytes arrive
         try:
-            for chunk in raw.iter_content(chunk_size=16384):
+            while True:
+                if time.monotonic() > deadline:
+                    raise NetworkError(f"{host_of(url)} is sending too slowly; gave up.")
+                chunk = stream.read1(16384, decode_content=True)
+                if not chunk:
+                    break
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise NetworkError(f"{url} is larger than the {self.max_bytes // 1024} KB the wallet accepts.")
-                if time.monotonic() > deadline:
-                    raise NetworkError(f"{host_of(url)} is sending too slowly; gave up.")
                 chunks.append(chunk)
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
             raise NetworkError(f"{host_of(url)} did not answer in time.", detail=str(exc)) from exc
         return b"".join(chunks)
 

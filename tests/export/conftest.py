@@ -22,6 +22,7 @@ from export_factory import (
     sign,
 )
 
+
 @pytest.fixture
 def wallet(tmp_path: Path) -> Iterator[Wallet]:
     university = make_issuer("university", "Université de l'Été & Co")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import uuid
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from PIL import Image
 
 from wallet.export.artwork import generated_png
 from wallet.export.presentation import did_key_for
@@ -157,3 +159,21 @@ class Wallet:
     originals: tuple[bytes, ...]
     university: Issuer
     cncf: Issuer
+
+
+def rasterise_svg(svg: str, size: int = 400) -> bytes:
+    """Draw an SVG with Qt's renderer (tests may use Qt; wallet.export may not)."""
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    image = QImage(size, size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter)
+    painter.end()
+    raw = bytes(image.constBits())  # Format_RGB32 is B, G, R, 0xff per pixel in memory
+    out = io.BytesIO()
+    Image.frombuffer("RGBA", (size, size), raw, "raw", "BGRA", 0, 1).save(out, "PNG")
+    return out.getvalue()

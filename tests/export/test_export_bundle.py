@@ -67,7 +67,7 @@ def test_every_listed_file_is_there_with_its_hash(bundle: Path, wallet: Wallet) 
     assert {"index.html", "portfolio.pdf", "resume.json", "presentation.json"} <= set(files)
     originals = sorted(data for name, data in files.items() if name.startswith("credentials/"))
     assert originals == sorted(wallet.originals)  # byte for byte
-    assert list(files)[0] == "index.html"
+    assert next(iter(files)) == "index.html"
 
 
 def test_presentation_verifies_with_the_projects_verifier(bundle: Path, wallet: Wallet) -> None:
@@ -121,7 +121,7 @@ def test_index_page_is_self_contained_and_escaped(bundle: Path, wallet: Wallet) 
     assert "Python for Data Science &amp; ML &lt;Level 2&gt;" in html
     assert "Cloud &lt;Native&gt; Foundation" in html
     assert "Kubernetes Administrator &#34;CKA&#34; – Été" in html
-    assert "src=\"http" not in html  # every image inline: the page opens offline
+    assert 'src="http' not in html  # every image inline: the page opens offline
     assert html.count('class="art" src="data:image/') == 3
     assert html.count("<svg") == 1  # one badge has a public page, so one QR code
     assert 'href="credentials/' in html

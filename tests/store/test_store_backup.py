@@ -98,6 +98,8 @@ def test_merge_keeps_what_each_side_has(source: WalletStore, tmp_path: Path) -> 
         assert target.settings() == {"theme": "light", "offline": True}  # ours kept, missing ones added
         assert target.holder_key() == b"\x09" * 32
         assert target.count() == 13
+        added = [s.added_at for s in target.summaries()]
+        assert added == sorted(added, reverse=True)  # restored records take their own place in time
 
 
 def test_wrong_passphrase_changes_nothing(source: WalletStore, tmp_path: Path) -> None:

@@ -201,7 +201,7 @@ def test_a_hostile_kdf_header_is_refused_before_any_work(home: Path, no_keyring:
 
 
 def test_default_kdf_is_the_documented_cost() -> None:
-    assert (DEFAULT_KDF.memory_kib, DEFAULT_KDF.iterations, DEFAULT_KDF.lanes) == (64 * 1024, 4, 4)
+    assert (DEFAULT_KDF.memory_kib, DEFAULT_KDF.iterations, DEFAULT_KDF.lanes) == (64 * 1024, 8, 4)
     with pytest.raises(ValueError):
         KdfParams(memory_kib=4, iterations=1, lanes=1)
 

@@ -16,9 +16,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from tests.ui.factory import PASSPHRASE, fill_store, open_options  # noqa: E402
+from tests.ui.factory import PASSPHRASE, fill_store, open_options
 
 WAIT_MS = 20_000
 

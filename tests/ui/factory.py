@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +84,7 @@ def credential_json(
     """An OB 3.0 OpenBadgeCredential (no proof) as JSON text."""
     topic, topic_skills = TOPICS[index % len(TOPICS)]
     issuer_name, issuer_url = issuer or ISSUERS[index % len(ISSUERS)]
-    issued = issued or datetime(2022, 1, 1, tzinfo=timezone.utc) + timedelta(days=(index * 37) % 1000)
+    issued = issued or datetime(2022, 1, 1, tzinfo=UTC) + timedelta(days=(index * 37) % 1000)
     doc: dict[str, Any] = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -174,19 +173,25 @@ def fake_report(credential: Any, verdict: str, *, now: datetime | None = None, o
         credential_id=credential.id,
         credential_name=credential.display_name,
         issuer=credential.issuer_name,
-        checked_at=(now or datetime.now(timezone.utc)) - timedelta(days=3),
+        checked_at=(now or datetime.now(UTC)) - timedelta(days=3),
         online=online,
     )
 
 
-def fill_store(store: Any, count: int, *, verdicts: list[str] | None = None, seed: int = 7) -> None:
-    """Add ``count`` baked badges with fake reports straight through the store (fast set-up)."""
+DEMO_VERDICTS = ["valid", "valid", "expired", "valid", "revoked", "valid", "incomplete", "valid", "invalid_signature"]
+
+
+def fill_store(store: Any, count: int, *, verdicts: list[str] | None = None) -> None:
+    """Add ``count`` baked badges with recorded reports straight through the store (fast set-up).
+
+    Verdicts cycle through ``verdicts`` so every picture and test sees the same mix.
+    """
     from wallet.formats import parse
     from wallet.store import AddItem
 
-    rng = random.Random(seed)
-    verdicts = verdicts or ["valid"] * 6 + ["expired", "revoked", "invalid_signature", "incomplete"]
-    template_images = {i: badge_png(COLORS[i], "x", 96) for i in range(len(COLORS))}
+    verdicts = verdicts or DEMO_VERDICTS
+    topics = [t for t, _ in TOPICS]
+    template_images = {i: badge_png(COLORS[i], topics[i % len(topics)], 96) for i in range(len(COLORS))}
     from wallet.formats import bake_png
 
     batch = []
@@ -194,7 +199,7 @@ def fill_store(store: Any, count: int, *, verdicts: list[str] | None = None, see
         payload = credential_json(i)
         data = bake_png(template_images[i % len(COLORS)], payload, ob3=True)
         credential = parse(data, f"badge-{i}.png")[0]
-        batch.append(AddItem(credential, fake_report(credential, rng.choice(verdicts)), source=f"badge-{i}.png"))
+        batch.append(AddItem(credential, fake_report(credential, verdicts[i % len(verdicts)]), source=f"badge-{i}.png"))
         if len(batch) >= 500:
             store.add_many(batch)
             batch = []

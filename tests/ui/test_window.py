@@ -19,7 +19,9 @@ def drop_files(window: Any, paths: list[Path] | list[str]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl(str(p)) if str(p).startswith("http") else QUrl.fromLocalFile(str(p)) for p in paths])
     centre = window.rect().center()
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     drop = QDropEvent(
@@ -46,7 +48,9 @@ def test_empty_wallet_shows_how_to_add_the_first_badge(open_app: Any, make_store
     assert window.empty_state.button.isVisibleTo(window)
 
 
-def test_drop_badge_files_imports_them_and_shows_detail(qtbot: Any, open_app: Any, make_store: Any, tmp_path: Path) -> None:
+def test_drop_badge_files_imports_them_and_shows_detail(
+    qtbot: Any, open_app: Any, make_store: Any, tmp_path: Path
+) -> None:
     make_store()
     app = open_app()
     window = app.window
@@ -62,9 +66,9 @@ def test_drop_badge_files_imports_them_and_shows_detail(qtbot: Any, open_app: An
     qtbot.waitUntil(lambda: window.detail.record is not None, timeout=WAIT_MS)
     record = window.detail.record
     assert record.record_id == window.current_id()
-    assert window.detail.check_list.rows, "the check list is empty"
-    assert [row[0] for row in window.detail.check_list.rows] == [c.id for c in record.report.checks]
-    assert window.detail.chip.verdict == record.report.verdict
+    assert window.detail.check_rows, "the check list is empty"
+    assert [row[0] for row in window.detail.check_rows] == [c.id for c in record.report.checks]
+    assert window.detail.verdict == record.report.verdict
     # the message bar offers the per-file summary
     assert "3 imported" in window.message_bar.text
     window.show_import_summary()
@@ -101,7 +105,9 @@ def test_search_filters_as_you_type(qtbot: Any, open_app: Any, make_store: Any) 
     qtbot.keyClicks(window.search, "rust")  # a tag and a name word
     expected = [rid for rid in window.model.visible_ids()]
     assert 0 < len(expected) < 40
-    assert all("rust" in window.model.summary(rid).name.lower() or "rust" in window.model.summary(rid).tags for rid in expected)
+    assert all(
+        "rust" in window.model.summary(rid).name.lower() or "rust" in window.model.summary(rid).tags for rid in expected
+    )
     window.search.clear()
     qtbot.keyClicks(window.search, "open skills")  # issuer, two words
     assert window.model.rowCount() == 8
@@ -227,8 +233,8 @@ def test_recruiter_mode_checks_without_storing(qtbot: Any, open_app: Any, make_s
     qtbot.waitUntil(lambda: window.recruiter.result is not None, timeout=WAIT_MS)
     result = window.recruiter.result
     assert result.verdict
-    assert window.recruiter.verdict_chip.verdict == result.verdict
-    assert window.recruiter.check_lists and window.recruiter.check_lists[0].rows
+    assert window.recruiter.verdict == result.verdict
+    assert window.recruiter.report_rows and window.recruiter.report_rows[0]
     wait_idle(qtbot, app)
     assert app.session.store.count() == 1
     assert window.last_import_summary is None

@@ -155,8 +155,7 @@ def test_processed_contexts_are_cached_per_loader_not_globally(tmp_path: Path) -
         path.write_text(json.dumps({"@context": {"@vocab": vocab}}), encoding="utf-8")
         paths.append(path)
     loaders = [
-        ContextLoader(extra=[(ContextEntry(url, p.name, hashlib.sha256(p.read_bytes()).hexdigest()), p)])
-        for p in paths
+        ContextLoader(extra=[(ContextEntry(url, p.name, hashlib.sha256(p.read_bytes()).hexdigest()), p)]) for p in paths
     ]
     doc = {"@context": url, "@id": "urn:x", "term": "v"}
     first = canonicalize(doc, loaders[0])

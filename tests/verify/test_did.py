@@ -104,10 +104,15 @@ def ec_jwk(curve: ec.EllipticCurve, name: str, size: int) -> dict[str, str]:
 
 
 def test_public_key_from_jwk_kinds() -> None:
-    ed_raw = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    ed_raw = (
+        ed25519.Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
-    assert key_kind(public_key_from_jwk({"kty": "OKP", "crv": "Ed25519", "x": multibase.b64url_encode(ed_raw)})) == "Ed25519"
+    assert (
+        key_kind(public_key_from_jwk({"kty": "OKP", "crv": "Ed25519", "x": multibase.b64url_encode(ed_raw)}))
+        == "Ed25519"
+    )
     assert key_kind(public_key_from_jwk(ec_jwk(ec.SECP256R1(), "P-256", 32))) == "P-256"
     assert key_kind(public_key_from_jwk(ec_jwk(ec.SECP384R1(), "P-384", 48))) == "P-384"
     rsa_numbers = rsa.generate_private_key(65537, 2048).public_key().public_numbers()
@@ -119,7 +124,7 @@ def test_public_key_from_jwk_refusals() -> None:
     jwk = ec_jwk(ec.SECP256R1(), "P-256", 32)
     with pytest.raises(ValueError, match="private"):
         public_key_from_jwk({**jwk, "d": "AAAA"})
-    with pytest.raises(ValueError, match="symmetric|private"):
+    with pytest.raises(ValueError, match=r"symmetric|private"):
         public_key_from_jwk({"kty": "oct", "k": "c2VjcmV0"})
     with pytest.raises(ValueError, match="curve"):
         public_key_from_jwk({**jwk, "crv": "secp256k1"})
@@ -151,7 +156,7 @@ def test_did_key_errors() -> None:
         did_key_document("did:key:u7QE")
     with pytest.raises(KeyNotAuthorized, match="does not list"):
         resolve_verification_method(f"did:key:{ED[0]}#{P256[0]}", OFFLINE)
-    with pytest.raises(KeyNotAuthorized, match="fragment"):
+    with pytest.raises(KeyUnresolvable, match="fragment"):
         resolve_verification_method(f"did:key:{ED[0]}", OFFLINE)
 
 
@@ -282,21 +287,39 @@ def test_https_document_id_must_be_its_url(https_server: TLSServer, fetcher: Fet
 
 def test_embedded_methods_and_legacy_key_types(https_server: TLSServer, fetcher: Fetcher) -> None:
     url = https_server.url("/issuers/2")
-    raw = private_key_from_multikey(ED[1]).public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    raw = (
+        private_key_from_multikey(ED[1])
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     )
     rsa_numbers = rsa.generate_private_key(65537, 2048).public_key().public_numbers()
     doc = {
         "id": url,
         "assertionMethod": [
-            {"id": f"{url}#k2018", "type": "Ed25519VerificationKey2018", "controller": url,
-             "publicKeyBase58": multibase.b58encode(raw)},
-            {"id": f"{url}#k2020", "type": "Ed25519VerificationKey2020", "controller": url,
-             "publicKeyMultibase": ED[0]},
-            {"id": f"{url}#rsa", "type": "JsonWebKey2020", "controller": url,
-             "publicKeyJwk": {"kty": "RSA", "n": b64(rsa_numbers.n, 256), "e": b64(rsa_numbers.e, 3)}},
-            {"id": f"{url}#bad", "type": "Ed25519VerificationKey2020", "controller": url,
-             "publicKeyMultibase": P256[0]},
+            {
+                "id": f"{url}#k2018",
+                "type": "Ed25519VerificationKey2018",
+                "controller": url,
+                "publicKeyBase58": multibase.b58encode(raw),
+            },
+            {
+                "id": f"{url}#k2020",
+                "type": "Ed25519VerificationKey2020",
+                "controller": url,
+                "publicKeyMultibase": ED[0],
+            },
+            {
+                "id": f"{url}#rsa",
+                "type": "JsonWebKey2020",
+                "controller": url,
+                "publicKeyJwk": {"kty": "RSA", "n": b64(rsa_numbers.n, 256), "e": b64(rsa_numbers.e, 3)},
+            },
+            {
+                "id": f"{url}#bad",
+                "type": "Ed25519VerificationKey2020",
+                "controller": url,
+                "publicKeyMultibase": P256[0],
+            },
             {"id": f"{url}#odd", "type": "EcdsaSecp256k1VerificationKey2019", "controller": url},
         ],
     }

@@ -142,11 +142,6 @@ def test_server_shuts_down_quickly_while_a_client_waits(test_ca: TestCA, monkeyp
     assert time.monotonic() - started < 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="net.py checks its wall-clock deadline only between 16 KB reads, and a read blocks until 16 KB or EOF; "
-    "a server trickling one byte per read-timeout holds the fetch open (fix belongs in wallet/net.py)",
-)
 def test_trickling_server_is_cut_off_by_the_wall_clock_cap(https_server: TLSServer) -> None:
     """One byte every 0.1 s never trips the 0.5 s read timeout; only ``total_seconds`` can stop it."""
     url = https_server.trickle("/trickle", every=0.1, chunks=12)

@@ -6,6 +6,7 @@ import base64
 import gzip
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -447,3 +448,38 @@ def test_entries_the_parser_left_out_are_read_from_the_document(serve_list: Any,
     assert (check.status, check.verdict) == (FAIL, REVOKED)
     strange = run(credential(document={"credentialStatus": {"type": "Mystery"}}), fetcher)
     assert strange.status == UNKNOWN
+
+
+# --------------------------------------------------------------------------- lists made by the JS libraries
+
+JS_OUT = Path(__file__).parent.parent / "data" / "gen" / "js" / "out"
+
+
+@pytest.mark.parametrize(
+    ("relative", "kind"),
+    [("status/1.json", "bitstring"), ("status/2021/1.json", "2021")],
+    ids=["bitstring", "statuslist2021"],
+)
+def test_lists_encoded_by_the_js_libraries(https_server: TLSServer, fetcher: Fetcher, relative: str, kind: str) -> None:
+    """@digitalbazaar's encoders set index 42 and leave index 7 clear (tests/data/gen/js/out/INDEX.json)."""
+    url = https_server.route("/" + relative, json=json.loads((JS_OUT / relative).read_text()))
+    revoked = run(credential(entry(url, 42, kind=kind)), fetcher)
+    assert (revoked.status, revoked.verdict) == (FAIL, REVOKED), revoked.message
+    assert run(credential(entry(url, 7, kind=kind)), fetcher).status == PASS
+
+
+def test_1edtech_list_from_the_js_corpus(https_server: TLSServer, fetcher: Fetcher) -> None:
+    url = https_server.route("/revocations/1", json=json.loads((JS_OUT / "revocations" / "1.json").read_text()))
+    listed = Credential(
+        **{
+            **_fields(credential()),
+            "id": "urn:uuid:7ee31b8b-8c9d-4051-8f79-9889d9d2e6ba",
+            "status": (StatusEntry(type="1EdTechRevocationList", id=url),),
+        }
+    )
+    assert run(listed, fetcher).verdict == REVOKED
+    assert run(credential(StatusEntry(type="1EdTechRevocationList", id=url)), fetcher).status == PASS
+
+
+def _fields(cred: Credential) -> dict[str, Any]:
+    return {name: getattr(cred, name) for name in cred.__dataclass_fields__}

@@ -49,7 +49,7 @@ def _symbol(payload: str) -> qrcode.QRCode:
     size = len(payload.encode("utf-8"))
     try:
         version = code.best_fit()
-    except qrcode.exceptions.DataOverflowError:
+    except (qrcode.exceptions.DataOverflowError, ValueError):  # qrcode 8 raises ValueError past version 40
         version = 41
     if version > MAX_VERSION:
         raise ExportError(
@@ -129,8 +129,6 @@ def decode_qr_image(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> list[str
     Raises ``LimitExceeded`` for files or images over the limits and
     ``NotABadge`` for data that is not an image Pillow can read.
     """
-    import zxingcpp
-
     if len(data) > limits.max_file_bytes:
         raise LimitExceeded(f"The image is larger than the {limits.max_file_bytes // (1024 * 1024)} MB limit.")
     image = _open_capped(data, limits)
@@ -139,30 +137,52 @@ def decode_qr_image(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> list[str
         gray = image.convert("L")
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise FormatError("The image could not be decoded.", detail=repr(exc)) from exc
-    found = zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
-    texts: list[str] = []
-    for barcode in found:
-        if barcode.valid and barcode.text and barcode.text not in texts:
-            texts.append(barcode.text)
-    return texts
+    return _read_codes(gray)
+
+
+def _read_codes(gray: Image.Image) -> list[str]:
+    """Read as is first; if nothing is found, retry on cleaned-up copies.
+
+    Photos of printed pages carry sensor noise and speckles that break
+    zxing's local binarizer on small modules; a median filter removes
+    speckles and a slight blur evens out grain.  The retries cost a few
+    milliseconds and only run when the first pass found nothing.
+    """
+    import zxingcpp
+    from PIL import ImageFilter
+
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    variants = (
+        lambda: gray,
+        lambda: gray.filter(ImageFilter.MedianFilter(3)),
+        lambda: gray.filter(ImageFilter.GaussianBlur(1.2)),
+    )
+    for make in variants:
+        image = make()
+        for binarizer in (zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram):
+            texts: list[str] = []
+            for barcode in zxingcpp.read_barcodes(image, formats=qr_only, binarizer=binarizer):
+                if barcode.valid and barcode.text and barcode.text not in texts:
+                    texts.append(barcode.text)
+            if texts:
+                return texts
+    return []
 
 
 def _open_capped(data: bytes, limits: Limits) -> Image.Image:
     """Open lazily and check the pixel count from the header before any decoding."""
     try:
         image = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
-        if isinstance(exc, Image.DecompressionBombError):
-            raise LimitExceeded(
-                f"The image has more pixels than the {limits.max_image_pixels:,}-pixel limit.", detail=repr(exc)
-            ) from exc
+    except Image.DecompressionBombError as exc:
+        raise LimitExceeded(
+            f"The image has more pixels than the {limits.max_image_pixels:,}-pixel limit.", detail=repr(exc)
+        ) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise NotABadge("This is not an image that can hold a QR code.", detail=repr(exc)) from exc
     width, height = image.size
     if width * height > limits.max_image_pixels:
         image.close()
-        raise LimitExceeded(
-            f"The image is {width}×{height} pixels, over the {limits.max_image_pixels:,}-pixel limit.",
-        )
+        raise LimitExceeded(f"The image is {width}×{height} pixels, over the {limits.max_image_pixels:,}-pixel limit.")
     return image
 
 

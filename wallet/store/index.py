@@ -83,11 +83,21 @@ class SummaryIndex:
         return self._items[record_id][0]
 
     def put(self, summary: RecordSummary) -> None:
-        """Add or replace; a summary older than the newest (an undo) is put back in its place."""
-        known = summary.id in self._items
+        self.put_many((summary,))
+
+    def put_many(self, summaries: Iterable[RecordSummary]) -> None:
+        """Add or replace; new summaries older than the newest (an undo, a restore)
+        are put in their place with one sort at the end, not one per summary."""
         newest = next(reversed(self._items.values()), None)
-        self._items[summary.id] = (summary, _haystack(summary))
-        if not known and newest is not None and summary.added_at < newest[0].added_at:
+        latest = newest[0].added_at if newest else None
+        resort = False
+        for summary in summaries:
+            if summary.id not in self._items:
+                if latest is not None and summary.added_at < latest:
+                    resort = True
+                latest = summary.added_at if latest is None else max(latest, summary.added_at)
+            self._items[summary.id] = (summary, _haystack(summary))
+        if resort:
             self._items = dict(sorted(self._items.items(), key=lambda kv: kv[1][0].added_at))
 
     def pop(self, record_id: str) -> RecordSummary:

@@ -3,6 +3,7 @@ UI cannot drift from what the store holds except by asking the store again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,11 @@ from typing import Any
 from wallet.errors import StoreError
 from wallet.model import Credential
 from wallet.verify.report import Report
+
+
+def clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Trimmed, non-empty, first spelling kept, order kept."""
+    return tuple(dict.fromkeys(t.strip() for t in tags if t.strip()))
 
 
 class RecordNotFound(StoreError):

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 ORG_ENV = "BADGEWALLET_QT_ORG"  # tests point QSettings somewhere harmless
 SCHEME_ENV = "BADGEWALLET_COLOR_SCHEME"  # light | dark: force a palette (screenshots)
 SCREENSHOT_TIMEOUT_MS = 30_000
+SCREENSHOT_SIZE = (1200, 780)
 
 
 class WalletApp:
@@ -202,6 +203,7 @@ def _screenshot(app: QApplication, wallet_app: WalletApp, target: Path) -> int:
         print(f"badgewallet: {message}", file=sys.stderr)
         save(1)
 
+    window.resize(*SCREENSHOT_SIZE)  # the same picture whatever size the window was last time
     window.ready.connect(lambda: QTimer.singleShot(150, lambda: save(0)))
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, lambda: failed("the window did not finish loading in time"))
     wallet_app.start()

@@ -222,7 +222,6 @@ OUTCOME_ICON: dict[str, str] = {
 class ImportSummaryDialog(QDialog):
     """Every file of an import with what happened to it and why."""
 
-
     def __init__(self, summary: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ImportSummaryDialog")

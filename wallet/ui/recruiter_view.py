@@ -8,25 +8,24 @@ the file held.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
+    QTextBrowser,
     QWidget,
 )
 
+from .report_html import checks_html, esc, resources_for, section
 from .session import WalletSession
 from .theme import relative_time, verdict_style
-from .widgets import CheckList, VerdictChip, clear_layout, plain_label, section_title, vbox
+from .widgets import vbox
 
 
 class RecruiterView(QWidget):
@@ -75,14 +74,14 @@ class RecruiterView(QWidget):
         self.progress.setTextVisible(False)
         self.progress.hide()
         layout.addWidget(self.progress)
-        self._scroll = QScrollArea()
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._results = QWidget()
-        self._results_layout = vbox(self._results, spacing=8)
-        self._scroll.setWidget(self._results)
-        layout.addWidget(self._scroll, 1)
-        self.check_lists: list[CheckList] = []
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("RecruiterResult")
+        self.browser.setOpenLinks(False)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setAccessibleName("Check result")
+        layout.addWidget(self.browser, 1)
+        self.verdict: str | None = None
+        self.report_rows: list[list[tuple[str, str, str]]] = []  # per report: (check id, status, message)
         self._show_hint()
 
     # ------------------------------------------------------------ input
@@ -105,10 +104,7 @@ class RecruiterView(QWidget):
         self.link.setText(target)
         self.progress.show()
         self.check_button.setEnabled(False)
-        self._clear()
-        waiting = plain_label(f"Checking {target}…")
-        self._results_layout.addWidget(waiting)
-        self._results_layout.addStretch(1)
+        self._show_message(f"Checking {target}…")
         self._session.check_target(target, self._done, self._failed)
 
     def _done(self, result: Any) -> None:
@@ -123,74 +119,57 @@ class RecruiterView(QWidget):
         self.busy = False
         self.progress.hide()
         self.check_button.setEnabled(True)
-        self._clear()
         message = getattr(exc, "user_message", None) or f"The check could not run ({type(exc).__name__}: {exc})."
-        label = plain_label(message)
-        self._results_layout.addWidget(label)
-        self._results_layout.addStretch(1)
+        self._show_message(message)
 
     # ------------------------------------------------------------ output
 
     def _clear(self) -> None:
-        self.check_lists = []
-        clear_layout(self._results_layout)
+        self.verdict = None
+        self.report_rows = []
+
+    def _show_message(self, text: str) -> None:
+        self._clear()
+        self.browser.setHtml(f"<p>{esc(text)}</p>")
 
     def _show_hint(self) -> None:
         self._clear()
-        zone = QLabel("Drop a badge file here")
-        zone.setObjectName("DropZone")
-        zone.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        zone.setMinimumHeight(160)
-        zone.setFrameShape(QFrame.Shape.StyledPanel)
-        zone.setFrameShadow(QFrame.Shadow.Sunken)
-        zone.setEnabled(False)
-        self._results_layout.addWidget(zone)
-        self._results_layout.addStretch(1)
+        self.browser.setHtml(
+            '<p align="center" style="margin-top: 60px; font-size: large">Drop a badge file here</p>'
+            '<p align="center">PNG or SVG badge images, JSON or JWT credentials, résumé bundles (ZIP) and QR images '
+            "are accepted.</p>"
+        )
 
     def _render(self, result: Any) -> None:
         self._clear()
-        head = QHBoxLayout()
-        chip = VerdictChip(height=28)
-        chip.set_verdict(result.verdict)
-        self.verdict_chip = chip
-        head.addWidget(chip)
+        self.verdict = result.verdict
+        res = resources_for(self.browser.document(), self)
         style = verdict_style(result.verdict)
         mode = "online" if result.online else "offline"
-        sentence = QLabel(
-            f"<b>{escape(style.text)}</b><br><small>{escape(result.target)} — checked "
-            f"{escape(relative_time(result.checked_at))}, {mode}. Nothing was added to your wallet.</small>"
-        )
-        sentence.setWordWrap(True)
-        sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        head.addWidget(sentence, 1)
-        self._results_layout.addLayout(head)
+        parts = [
+            f"<p>{res.chip(result.verdict, 28)}</p>"
+            f"<p><b>{esc(style.text)}</b><br><small>{esc(result.target)} — checked "
+            f"{esc(relative_time(result.checked_at))}, {mode}. Nothing was added to your wallet.</small></p>"
+        ]
         if result.extra_checks:
-            self._results_layout.addWidget(section_title("Bundle"))
-            extra = CheckList()
-            extra.set_checks(result.extra_checks)
-            self.check_lists.append(extra)
-            self._results_layout.addWidget(extra)
+            parts.append(section("Bundle", checks_html(result.extra_checks, res)))
+            self.report_rows.append([(c.id, c.status, c.message) for c in result.extra_checks])
         for report in result.reports:
-            self._report(report, 0)
-        self._results_layout.addStretch(1)
+            parts.append(self._report_html(report, res, 0))
+        self.browser.setHtml("".join(parts))
 
-    def _report(self, report: Any, depth: int) -> None:
+    def _report_html(self, report: Any, res: Any, depth: int) -> str:
+        self.report_rows.append([(c.id, c.status, c.message) for c in report.checks])
         name = report.credential_name or report.credential_id or "Credential"
         issuer = f" — {report.issuer}" if report.issuer else ""
-        title = section_title(f"{'   ' * depth}{name}{issuer}")
-        title.setWordWrap(True)
-        row = QHBoxLayout()
-        chip = VerdictChip(height=22)
-        chip.set_verdict(report.verdict)
-        row.addWidget(title, 1)
-        row.addWidget(chip, 0, Qt.AlignmentFlag.AlignBottom)
-        self._results_layout.addLayout(row)
-        checks = CheckList()
-        checks.set_checks(report.checks)
-        checks.setContentsMargins(depth * 18, 0, 0, 0)
-        self.check_lists.append(checks)
-        self._results_layout.addWidget(checks)
+        indent = depth * 24
+        html = (
+            f'<div style="margin-left: {indent}px">'
+            f'<h4 style="margin-top: 16px; margin-bottom: 4px">{esc(name + issuer)}</h4>'
+            f"<p>{res.chip(report.verdict, 20)}</p>{checks_html(report.checks, res)}</div>"
+        )
         for child in report.children:
-            self._report(child, depth + 1)
+            html += self._report_html(child, res, depth + 1)
         for endorsement in report.endorsements:
-            self._report(endorsement, depth + 1)
+            html += self._report_html(endorsement, res, depth + 1)
+        return html

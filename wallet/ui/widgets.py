@@ -1,7 +1,7 @@
-"""Small widgets shared by the detail pane, the recruiter view and the window.
+"""Small widgets shared by the window's parts.
 
-* ``VerdictChip`` – the verdict as colour + icon + word (never colour alone);
-* ``CheckList`` – one row per verification check with its status icon and message;
+* ``StatusIcon`` – a status drawn as a shape (never colour alone);
+* ``FlowLayout`` – buttons that wrap to the next line in a narrow pane;
 * ``MessageBar`` – a non-modal bar for "Removed … Undo", import results and errors,
   so the user is told without a dialog stealing focus.
 """
@@ -9,14 +9,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from html import escape
-from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -30,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from wallet.verify.report import DATES, ISSUER, PROOF, RECIPIENT, STATUS, STRUCTURE
 
-from .theme import chip_width, icon_color, paint_chip, paint_shape, status_style, tone_colors, verdict_style
+from .theme import icon_color, paint_shape, status_style, tone_colors
 
 CHECK_TITLES = {
     STRUCTURE: "Structure",
@@ -44,42 +41,6 @@ CHECK_TITLES = {
 
 def check_title(check_id: str) -> str:
     return CHECK_TITLES.get(check_id, check_id.replace("_", " ").capitalize())
-
-
-class VerdictChip(QWidget):
-    """A painted chip; its accessible name and tooltip carry the full sentence."""
-
-    def __init__(self, parent: QWidget | None = None, height: int = 24) -> None:
-        super().__init__(parent)
-        self._verdict: str | None = None
-        self._height = height
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.set_verdict(None)
-
-    def set_verdict(self, verdict: str | None) -> None:
-        self._verdict = verdict
-        style = verdict_style(verdict)
-        self.setToolTip(style.text)
-        self.setAccessibleName(f"Verdict: {style.label}")
-        self.updateGeometry()
-        self.update()
-
-    @property
-    def verdict(self) -> str | None:
-        return self._verdict
-
-    def _font(self):
-        font = self.font()
-        font.setBold(True)
-        return font
-
-    def sizeHint(self) -> QSize:
-        return QSize(chip_width(verdict_style(self._verdict).label, self._font(), self._height), self._height)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        paint_chip(painter, QRectF(self.rect()), self._verdict, self._font(), self.palette())
-        painter.end()
 
 
 class StatusIcon(QWidget):
@@ -100,38 +61,6 @@ class StatusIcon(QWidget):
             painter, QRectF(self.rect()).adjusted(1, 1, -1, -1), style.shape, icon_color(style.tone, self.palette())
         )
         painter.end()
-
-
-class CheckList(QWidget):
-    """The checks of one report, in order: a status icon, then the check's name, status and message."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("CheckList")
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
-        self._grid.setHorizontalSpacing(8)
-        self._grid.setVerticalSpacing(8)
-        self._grid.setColumnStretch(1, 1)
-        self.rows: list[tuple[str, str, str]] = []  # (id, status, message) – tests read this
-
-    def set_checks(self, checks: Sequence[Any]) -> None:
-        clear_layout(self._grid)
-        self.rows = []
-        for row, check in enumerate(checks):
-            style = status_style(check.status)
-            icon = StatusIcon(check.status, parent=self)
-            text = QLabel(
-                f"<b>{escape(check_title(check.id))}</b> — {escape(style.label)}<br>{escape(check.message)}", self
-            )
-            text.setTextFormat(Qt.TextFormat.RichText)
-            text.setWordWrap(True)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            text.setAccessibleName(f"{check_title(check.id)}: {style.label}. {check.message}")
-            self._grid.addWidget(icon, row, 0, Qt.AlignmentFlag.AlignTop)
-            self._grid.addWidget(text, row, 1)
-            self.rows.append((check.id, check.status, check.message))
 
 
 class FlowLayout(QLayout):
@@ -287,51 +216,8 @@ class MessageBar(QFrame):
         self.closed.emit()
 
 
-def plain_label(text: str, parent: QWidget | None = None, *, wrap: bool = True) -> QLabel:
-    """A label that never interprets its text as HTML (badge names are untrusted input)."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    label.setWordWrap(wrap)
-    return label
-
-
-def section_title(text: str, parent: QWidget | None = None) -> QLabel:
-    label = plain_label(text, parent, wrap=True)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.05)
-    label.setFont(font)
-    label.setContentsMargins(0, 8, 0, 0)
-    return label
-
-
-def rich_label(html: str, parent: QWidget | None = None) -> QLabel:
-    """A wrapping, selectable label whose https links open in the browser."""
-    label = QLabel(html, parent)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
-    label.setOpenExternalLinks(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    return label
-
-
 def vbox(parent: QWidget | None = None, margins: int = 0, spacing: int = 6) -> QVBoxLayout:
     layout = QVBoxLayout(parent)
     layout.setContentsMargins(margins, margins, margins, margins)
     layout.setSpacing(spacing)
     return layout
-
-
-def clear_layout(layout: Any) -> None:
-    """Remove and delete every widget and sub-layout of ``layout`` (the layout itself stays)."""
-    while layout.count():
-        item = layout.takeAt(0)
-        if item is None:
-            continue
-        if item.widget() is not None:
-            item.widget().deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
-            item.layout().deleteLater()

@@ -25,6 +25,7 @@ in is the loader's own (``ContextLoader.resolved_cache``), never pyld's global.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from pyld.jsonld import DEFAULT_BASE_IRI, JsonLdError, JsonLdProcessor
 
 from wallet.errors import ContextNotAllowed, FormatError, LimitExceeded, WalletError
 from wallet.verify.documents import ResolvedCache, find_cause
-from wallet.verify.rdfc import Budget, Quad, Term, canonicalize_quads
+from wallet.verify.rdfc import Budget, Quad, Term, blank_node_count, canonicalize_quads
 
 Loader = Callable[[str, Any], dict[str, Any]]
 I18N_DATATYPE = "i18n-datatype"
@@ -49,7 +50,8 @@ class CanonLimits:
     max_json_nodes: int = 200_000  # objects + arrays + scalars
     max_quads: int = 50_000
     max_blank_nodes: int = 5_000
-    work_factor: int = 1  # Hash N-Degree calls per blank node ≤ n ** work_factor (rdf-canonize default)
+    work_factor: int = 1  # Hash N-Degree calls ≤ n ** work_factor, n = shared-hash blank nodes (rdf-canonize)
+    max_permutations: int = 50_000  # orderings tried in all; real credentials need a handful
     seconds: float = 2.0  # wall clock for one canonicalization (expansion included)
 
 
@@ -191,7 +193,8 @@ def to_quads(
     if rdf_direction is not None:
         options["rdfDirection"] = rdf_direction
     try:
-        dataset = _SafeProcessor(budget).to_rdf(doc, options)
+        with getattr(loader, "lock", None) or contextlib.nullcontext():
+            dataset = _SafeProcessor(budget).to_rdf(doc, options)
     except JsonLdError as exc:
         not_allowed = find_cause(exc, ContextNotAllowed)
         if not_allowed is not None:
@@ -243,6 +246,14 @@ def _term(component: dict[str, Any]) -> Term:
     return ("L", component["value"], component.get("datatype"), component.get("language"))
 
 
+def check_blank_nodes(quads: list[Quad], limits: CanonLimits = DEFAULT_LIMITS) -> None:
+    """The blank-node cap, checked before RDFC-1.0 starts hashing."""
+    if blank_node_count(quads) > limits.max_blank_nodes:
+        raise LimitExceeded(
+            f"The credential has more than {limits.max_blank_nodes} anonymous nodes.", detail="blank node cap"
+        )
+
+
 def canonicalize(
     doc: dict[str, Any],
     loader: Loader,
@@ -261,9 +272,11 @@ def canonicalize(
     """
     budget = budget or Budget(limits.seconds, "Canonicalization")
     quads = to_quads(doc, loader, limits=limits, budget=budget, rdf_direction=rdf_direction)
-    bnodes = {t[1] for q in quads for t in (q[0], q[2], q[3]) if t is not None and t[0] == "B"}
-    if len(bnodes) > limits.max_blank_nodes:
-        raise LimitExceeded(
-            f"The credential has more than {limits.max_blank_nodes} anonymous nodes.", detail="blank node cap"
-        )
-    return canonicalize_quads(quads, hash_name=hash_name, budget=budget, work_factor=limits.work_factor)
+    check_blank_nodes(quads, limits)
+    return canonicalize_quads(
+        quads,
+        hash_name=hash_name,
+        budget=budget,
+        work_factor=limits.work_factor,
+        max_permutations=limits.max_permutations,
+    )

@@ -7,10 +7,10 @@ broken signature: it is reported after the proof check has passed.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 from wallet.model import Credential
+from wallet.verify.ob2 import identity_matches
 from wallet.verify.options import VerifyOptions
 from wallet.verify.report import DATES, EXPIRED, FAIL, NOT_YET_VALID, PASS, RECIPIENT, SKIPPED, Check
 
@@ -42,18 +42,6 @@ def check_recipient(credential: Credential, options: VerifyOptions) -> Check:
         if subject.identity and identity_matches(subject.identity, subject.hashed, subject.salt, value):
             return Check(RECIPIENT, PASS, f"Issued to {value}.")
     return Check(RECIPIENT, FAIL, "This credential was issued to someone else (none of your identifiers match).")
-
-
-def identity_matches(identity: str, hashed: bool, salt: str | None, known: str) -> bool:
-    """OB 2.0/3.0 IdentityHash rule: ``alg$hex`` of ``known + salt`` (UTF-8), hex compared case-insensitively."""
-    if not hashed:
-        return identity.strip().lower() == known.strip().lower()
-    algorithm, _, digest = identity.partition("$")
-    if algorithm.lower() not in ("sha256", "md5") or not digest:
-        return False
-    material = (known + (salt or "")).encode("utf-8")
-    computed = hashlib.new(algorithm.lower(), material).hexdigest()
-    return computed == digest.lower()
 
 
 def _day(value: datetime) -> str:

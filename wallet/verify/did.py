@@ -309,8 +309,8 @@ def resolve_verification_method(
     if not isinstance(vm_id, str) or not vm_id:
         raise KeyNotAuthorized("The proof names no verification method.")
     controller, _, fragment = vm_id.partition("#")
-    if not fragment:
-        raise KeyNotAuthorized(f"The verification method {vm_id[:80]} has no fragment.")
+    if not fragment:  # a bare key document URL: no controller document to check it against
+        raise KeyUnresolvable(f"The verification method {vm_id[:80]} has no fragment; it cannot be checked.")
     document = controller_document(controller, fetcher)
     method = _find_method(document, vm_id)
     if method is None:

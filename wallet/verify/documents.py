@@ -16,8 +16,8 @@ SHA-256 checked against ``manifest.json`` when the loader is created.
   cache the *processed* context.  That cache (``resolved_cache``) belongs to
   the loader instance, not to pyld's module-global LRU, so two loaders with
   different files for one URL can never see each other's processed contexts.
-* ``install_backstop()`` sets pyld's process-wide default loader to one that
-  refuses everything, in case any code path forgets to pass ours.
+* Creating a loader also sets pyld's process-wide default loader to one that
+  refuses everything (``install_backstop``), in case a code path forgets ours.
 """
 
 from __future__ import annotations
@@ -91,6 +91,10 @@ class ContextLoader:
         self.resolved_cache = ResolvedCache(RESOLVED_CACHE_SIZE)
         self.requested: list[str] = []  # every URL pyld asked for (tests, diagnostics)
         self._lock = threading.Lock()
+        # pyld's per-context caches (cachetools LRUs inside ResolvedContext) are not thread-safe;
+        # JSON-LD work through this loader is serialized on this lock (it is GIL-bound anyway).
+        self.lock = threading.RLock()
+        install_backstop()
 
     @property
     def urls(self) -> frozenset[str]:
@@ -204,7 +208,6 @@ def default_loader() -> ContextLoader:
     global _default_loader
     with _default_lock:
         if _default_loader is None:
-            install_backstop()
             _default_loader = ContextLoader()
         return _default_loader
 

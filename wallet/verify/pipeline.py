@@ -9,6 +9,7 @@ into a failed check here, and programming errors still surface.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -81,7 +82,12 @@ def verify(
         return _report(credential, options, _skip_rest(checks), endorsements=_endorsements(credential, options, loader))
 
     if status_check is None:
-        status_check = check_status(credential, options, lambda doc: _verify_list(doc, options, loader))
+        status_check = check_status(
+            credential,
+            options,
+            lambda doc: _verify_list(json.dumps(doc).encode("utf-8"), options, loader),
+            verify_list_jwt=lambda token: _verify_list(token.encode("ascii", "replace"), options, loader),
+        )
     checks.append(status_check)
     checks.append(check_dates(credential, options))
     checks.append(check_recipient(credential, options))
@@ -94,15 +100,12 @@ def verify(
     )
 
 
-def _verify_list(document: dict[str, Any], options: VerifyOptions, loader: ContextLoader) -> str:
-    """Verify a status list credential; its verdict decides whether the list is trusted."""
+def _verify_list(data: bytes, options: VerifyOptions, loader: ContextLoader) -> str:
+    """Verify a status list credential (JSON or JWT); its verdict decides whether the list is trusted."""
     if options.depth >= MAX_NESTING:
         return MALFORMED
-    import json
-
-    text = json.dumps(document)
     try:
-        creds = parse(text.encode("utf-8"), "status-list.json")
+        creds = parse(data, "status-list")
     except WalletError:
         return MALFORMED
     if not creds:
@@ -120,8 +123,6 @@ def _children(credential: Credential, options: VerifyOptions, loader: ContextLoa
     embedded = subject.get("verifiableCredential") if isinstance(subject, dict) else None
     if not isinstance(embedded, list):
         return ()
-    import json
-
     nested = replace(options, depth=options.depth + 1, recipient_ids=())
     reports: list[Report] = []
     for item in embedded:
@@ -194,8 +195,6 @@ def _issuer_id(document: dict[str, Any]) -> str | None:
 
 def _with_fetched(credential: Credential, fetched: dict[str, Any]) -> Credential:
     """For hosted OB 2.0 the issuer's copy is the truth: re-read dates and names from it."""
-    import json
-
     try:
         parsed = parse(json.dumps(fetched).encode("utf-8"), credential.source_name or "hosted.json")
     except WalletError:

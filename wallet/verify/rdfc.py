@@ -13,8 +13,14 @@ Why our own and not pyld's ``canon.URDNA2015``:
   factorial.  Here Hash N-Degree Quads calls are counted with the same rule as
   rdf-canonize (the JS library the signers use): at most ``n ** work_factor``
   calls in all, *n* = blank nodes whose first-degree hash is shared, default
-  work factor 1.  So whatever the JS libraries accept, this accepts too, and a
-  ``Budget`` deadline is checked in the inner loops as a second fence.
+  work factor 1.  So whatever the JS libraries accept, this accepts too.  That
+  rule does not count permutations, so the number of permutations tried is
+  capped as well (``max_permutations``; real credentials need a handful), and a
+  ``Budget`` deadline is checked in the inner loops as the last fence.
+* Permutations of a related-node list are enumerated *distinct* only: a blank
+  node related through several quads (e.g. the graph name of a named graph)
+  appears in the list many times, and identical orderings give identical paths,
+  so skipping repeats changes nothing but the time (k! → 1 for k copies).
 
 The algorithm follows the RDF-Canon recommendation step by step; pyld is only
 used earlier, to turn JSON-LD into the quads given here.
@@ -27,11 +33,11 @@ the default graph.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import itertools
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +75,15 @@ class Budget:
     @property
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent inside (waiting for the network) does not count against the budget."""
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.deadline += time.monotonic() - start
 
 
 def escape_literal(value: str) -> str:
@@ -141,6 +156,8 @@ class _State:
     canonical: IdentifierIssuer = field(default_factory=lambda: IdentifierIssuer("c14n"))
     deep_calls: int = 0
     max_deep_calls: int = 0
+    permutations: int = 0
+    max_permutations: int = 0
 
     def digest(self, data: str) -> str:
         h = self.hash_factory()
@@ -158,13 +175,14 @@ def canonicalize_quads(
     hash_name: str = "sha256",
     budget: Budget | None = None,
     work_factor: int = 1,
+    max_permutations: int = 50_000,
 ) -> str:
     """Canonical N-Quads of ``quads`` (RDFC-1.0 §4.4), sorted and joined."""
     try:
         factory = HASHES[hash_name]
     except KeyError:
         raise ValueError(f"unsupported RDFC-1.0 hash {hash_name!r}") from None
-    state = _State(factory, budget)
+    state = _State(factory, budget, max_permutations=max_permutations)
     for quad in quads:  # 2) blank node to quads map
         for term in (quad[0], quad[2], quad[3]):
             if term is not None and term[0] == "B":
@@ -255,7 +273,14 @@ def _hash_n_degree(state: _State, bnode: str, issuer: IdentifierIssuer) -> tuple
         data += digest
         chosen_path = ""
         chosen_issuer: IdentifierIssuer | None = None
-        for permutation in itertools.permutations(sorted(related_by_hash[digest])):
+        for permutation in distinct_permutations(related_by_hash[digest]):
+            state.permutations += 1
+            if state.permutations > state.max_permutations:
+                raise LimitExceeded(
+                    "The credential's data is built to make canonicalization explode (too many equivalent "
+                    "orderings); it was rejected.",
+                    detail=f"RDFC-1.0 permutation cap {state.max_permutations}",
+                )
             state.check()
             issuer_copy = issuer.copy()
             path = ""
@@ -290,6 +315,24 @@ def _hash_n_degree(state: _State, bnode: str, issuer: IdentifierIssuer) -> tuple
         if chosen_issuer is not None:
             issuer = chosen_issuer
     return state.digest(data), issuer
+
+
+def distinct_permutations(items: Iterable[str]) -> Iterator[tuple[str, ...]]:
+    """Every distinct ordering of ``items`` once, in lexicographic order (repeated items allowed)."""
+    current = sorted(items)
+    while True:
+        yield tuple(current)
+        # next lexicographic permutation: rightmost ascent, swap with the rightmost larger item, reverse the tail
+        i = len(current) - 2
+        while i >= 0 and current[i] >= current[i + 1]:
+            i -= 1
+        if i < 0:
+            return
+        j = len(current) - 1
+        while current[j] <= current[i]:
+            j -= 1
+        current[i], current[j] = current[j], current[i]
+        current[i + 1 :] = reversed(current[i + 1 :])
 
 
 def blank_node_count(quads: Iterable[Quad]) -> int:

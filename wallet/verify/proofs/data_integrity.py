@@ -40,6 +40,7 @@ from wallet.verify.canonical import (
     DroppedTermError,
     Loader,
     RelativeIriError,
+    check_blank_nodes,
     to_quads,
 )
 from wallet.verify.did import (
@@ -100,7 +101,7 @@ class _ProofError(Exception):
 
 
 class _Document:
-    """The unsecured document's quads, made once per ``rdfDirection`` mode a proof needs."""
+    """The unsecured document, canonicalized once per (``rdfDirection``, hash) that a proof needs."""
 
     def __init__(self, unsecured: dict[str, Any], loader: Loader, limits: CanonLimits, budget: Budget) -> None:
         self.unsecured = unsecured
@@ -108,13 +109,28 @@ class _Document:
         self._limits = limits
         self._budget = budget
         self._quads: dict[str | None, list[Quad]] = {}
+        self._nquads: dict[tuple[str | None, str], str] = {}
 
     def quads(self, rdf_direction: str | None) -> list[Quad]:
         if rdf_direction not in self._quads:
-            self._quads[rdf_direction] = to_quads(
+            quads = to_quads(
                 self.unsecured, self._loader, limits=self._limits, budget=self._budget, rdf_direction=rdf_direction
             )
+            check_blank_nodes(quads, self._limits)
+            self._quads[rdf_direction] = quads
         return self._quads[rdf_direction]
+
+    def nquads(self, rdf_direction: str | None, hash_name: str) -> str:
+        key = (rdf_direction, hash_name)
+        if key not in self._nquads:
+            self._nquads[key] = canonicalize_quads(
+                self.quads(rdf_direction),
+                hash_name=hash_name,
+                budget=self._budget,
+                work_factor=self._limits.work_factor,
+                max_permutations=self._limits.max_permutations,
+            )
+        return self._nquads[key]
 
 
 def _rdf_direction(suite_or_type: Any) -> str | None:
@@ -154,7 +170,7 @@ def verify_proofs(
     doc = _Document(unsecured, loader, limits, budget)
     first = proofs[0]
     try:  # before any key is fetched: unknown contexts and hostile graphs fail here, offline
-        doc.quads(_rdf_direction(first.get("type") if isinstance(first, Mapping) else None))
+        doc.nquads(_rdf_direction(first.get("type") if isinstance(first, Mapping) else None), "sha256")
     except ContextNotAllowed as exc:
         return _malformed(f"Unknown JSON-LD context: {exc.detail}. The wallet only trusts bundled contexts.")
     except (DroppedTermError, RelativeIriError) as exc:  # content the signature cannot cover
@@ -197,7 +213,7 @@ def _check_one(
         suite = _suite_of(proof)
         _check_proof_options(proof, options, purpose)
         direction = _rdf_direction(suite)
-        doc_quads = doc.quads(direction)
+        doc.quads(direction)
         config = _proof_config(proof, doc.unsecured, suite)
         config_quads = to_quads(config, loader, limits=limits, budget=budget, rdf_direction=direction)
     except ContextNotAllowed as exc:
@@ -210,7 +226,8 @@ def _check_one(
 
     vm_id = proof.get("verificationMethod")
     try:
-        method = resolve_verification_method(vm_id, options.fetcher, purpose=purpose)
+        with budget.paused():  # the budget is for JSON-LD work, not for waiting on the issuer's server
+            method = resolve_verification_method(vm_id, options.fetcher, purpose=purpose)
     except KeyUnresolvable as exc:
         if exc.offline:
             return _Outcome(
@@ -232,7 +249,7 @@ def _check_one(
 
     try:
         hash_name = _hash_for(suite, method)
-        data = _hash_data(config_quads, doc_quads, hash_name, budget)
+        data = _hash_data(config_quads, doc.nquads(direction, hash_name), hash_name, budget)
         _verify_signature(method.public_key, _decode_proof_value(proof), data, hash_name)
     except LimitExceeded as exc:
         return _Outcome(_MALFORMED, skipped_issuer, Check(PROOF, FAIL, str(exc), MALFORMED))
@@ -335,10 +352,10 @@ def _hash_for(suite: str, method: VerificationMethod) -> str:
     return "sha256"
 
 
-def _hash_data(config_quads: list[Quad], doc_quads: list[Quad], hash_name: str, budget: Budget) -> bytes:
+def _hash_data(config_quads: list[Quad], doc_nquads: str, hash_name: str, budget: Budget) -> bytes:
+    """``H(canonical proof config) || H(canonical document)`` – proof first."""
     digest = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}[hash_name]
     proof_nquads = canonicalize_quads(config_quads, hash_name=hash_name, budget=budget)
-    doc_nquads = canonicalize_quads(doc_quads, hash_name=hash_name, budget=budget)
     return digest(proof_nquads.encode("utf-8")).digest() + digest(doc_nquads.encode("utf-8")).digest()
 
 
@@ -460,9 +477,11 @@ def _sign(
         hash_name = "sha256"
     budget = Budget(DEFAULT_LIMITS.seconds, "Signing")
     direction = _rdf_direction(suite)
-    doc_quads = to_quads(unsecured, loader, budget=budget, rdf_direction=direction)
+    doc_nquads = canonicalize_quads(
+        to_quads(unsecured, loader, budget=budget, rdf_direction=direction), hash_name=hash_name, budget=budget
+    )
     config_quads = to_quads(_proof_config(proof, unsecured, suite), loader, budget=budget, rdf_direction=direction)
-    data = _hash_data(config_quads, doc_quads, hash_name, budget)
+    data = _hash_data(config_quads, doc_nquads, hash_name, budget)
     if isinstance(private_key, ed25519.Ed25519PrivateKey):
         signature = private_key.sign(data)
     else:

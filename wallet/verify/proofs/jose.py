@@ -392,8 +392,7 @@ def _resolve_vm(vm_id: str, issuer_id: str, fetcher: Fetcher) -> _Key:
     try:
         method = did.resolve_verification_method(vm_id, fetcher, purpose="assertionMethod")
     except did.KeyUnresolvable as exc:
-        verdict = None if exc.offline or _caused_by_offline(exc) else UNRESOLVABLE_ISSUER
-        raise _KeyProblem(exc.user_message, verdict) from None
+        raise _KeyProblem(exc.user_message, None if exc.offline else UNRESOLVABLE_ISSUER) from None
     except did.KeyNotAuthorized as exc:
         raise _KeyProblem(exc.user_message, INVALID_SIGNATURE) from None
     if method.controller != issuer_id:
@@ -445,17 +444,6 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
 
 def _spki(key: PublicKey) -> bytes:
     return key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-
-
-def _caused_by_offline(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, OfflineError):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
 
 
 # --------------------------------------------------------------------------- claims
