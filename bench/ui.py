@@ -57,7 +57,9 @@ def child(home: Path) -> None:
     app = QApplication([sys.argv[0]])
     from wallet.ui.app import WalletApp
 
-    settings = QSettings(str(home.parent / "bench-ui.ini"), QSettings.Format.IniFormat)
+    ini = home.parent / "bench-ui.ini"
+    ini.unlink(missing_ok=True)  # every run starts from the default view (grid, sorted by date)
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
     wallet_app = WalletApp(home, settings=settings, open_options={"keyring_backend": None}, passphrase=PASSPHRASE)
     result: dict[str, object] = {}
 

@@ -125,6 +125,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except KeyboardInterrupt:
         print("badgewallet: interrupted", file=err)
         return 130
+    except BrokenPipeError:  # `badgewallet … | head`: the reader left; not an error worth a message
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
+        return EXIT_OK
     except Exception as exc:  # a bug: one line for the user, the detail with --debug
         if args.debug:
             raise
@@ -188,9 +191,10 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def open_store(args: argparse.Namespace, *, create: bool = True) -> WalletStore:
     """Open the store: keyring first, then $BADGEWALLET_PASSPHRASE, then a prompt on a terminal."""
-    from wallet.store import PassphraseRequired, WalletStore, default_home
+    from wallet.errors import PassphraseRequired
+    from wallet.store import WalletStore, default_home
 
-    home = Path(args.store) if args.store else default_home()
+    home = default_home(args.store)
     passphrase = os.environ.get("BADGEWALLET_PASSPHRASE")
     try:
         return WalletStore.open(home, passphrase=passphrase, create=create)
@@ -292,12 +296,12 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     for r in rows:
         issued = r.issued.date().isoformat() if r.issued else "          "
-        print(f"{r.record_id[:12]}  {issued}  {r.verdict or '-':<19} {r.name}  — {r.issuer}", file=out)
+        print(f"{r.id[:12]}  {issued}  {r.verdict or '-':<19} {r.name}  — {r.issuer}", file=out)
     return EXIT_OK
 
 
 def _resolve_id(store: WalletStore, prefix: str) -> str:
-    matches = [s.record_id for s in store.summaries() if s.record_id.startswith(prefix)]
+    matches = [s.id for s in store.summaries() if s.id.startswith(prefix)]
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -337,7 +341,7 @@ def cmd_reverify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wallet.importer import reverify_records
 
     with open_store(args) as store:
-        ids = [_resolve_id(store, i) for i in args.ids] or [s.record_id for s in store.summaries()]
+        ids = [_resolve_id(store, i) for i in args.ids] or [s.id for s in store.summaries()]
         results = reverify_records(store, ids, offline=args.offline)
     if args.json:
         print(json.dumps([{"id": i, "verdict": v} for i, v in results], indent=2), file=out)
@@ -401,7 +405,7 @@ def cmd_skills(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with open_store(args) as store:
         inputs = []
         for summary in store.summaries():
-            record = store.get(summary.record_id)
+            record = store.get(summary.id)
             inputs.append(SkillInput(record.record_id, record.credential, record.report.verdict if record.report else None))
     skill_map = build_map(inputs, now=datetime.now(UTC))
     if not args.target:
@@ -415,13 +419,20 @@ def cmd_skills(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Re-wrap the data key; on a keyring wallet this switches it to a passphrase."""
+    old = os.environ.get("BADGEWALLET_PASSPHRASE")
     new = os.environ.get("BADGEWALLET_NEW_PASSPHRASE")
     with open_store(args) as store:
         if not new:
             if not sys.stdin.isatty():
                 raise UsageError("Set BADGEWALLET_NEW_PASSPHRASE or run on a terminal.")
             new = _prompt_passphrase("New passphrase: ", confirm=True)
-        store.change_passphrase(new)
+        if store.key_source == "passphrase":
+            if old is None:
+                old = _prompt_passphrase("Current passphrase: ", confirm=False)
+            store.change_passphrase(old, new)
+        else:
+            store.use_passphrase(new)
     print("Passphrase changed.", file=out)
     return EXIT_OK
 

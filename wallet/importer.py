@@ -16,7 +16,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -26,6 +26,7 @@ from wallet.formats.archive import EntryOutcome, parse_archive
 from wallet.limits import DEFAULT_LIMITS, Limits
 from wallet.model import Credential
 from wallet.net import Fetcher
+from wallet.store import AddItem, AddResult
 from wallet.verify import Report, VerifyOptions, verify
 
 IMPORTED = "imported"
@@ -100,16 +101,10 @@ class ImportSummary:
         return ", ".join(parts) + (" (cancelled)" if self.cancelled else "")
 
 
-@dataclass(frozen=True, slots=True)
-class AddedRecord:
-    record_id: str
-    duplicate: bool
-
-
 class Sink(Protocol):
     """The part of the store the importer writes through (one transaction per call)."""
 
-    def add_many(self, items: Sequence[tuple[Credential, Report | None]], *, source: str) -> Sequence[AddedRecord]: ...
+    def add_many(self, items: Iterable[AddItem]) -> list[AddResult]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +253,7 @@ def _verified(name: str, credentials: list[Credential], fetcher: Fetcher, settin
     if not credentials:
         return UnitResult(name, NOT_A_BADGE, reason="No badge found in this file.")
     credentials = [_fetch_hosted(c, fetcher) for c in credentials]
-    options = VerifyOptions(fetcher=fetcher, **({"now": settings.now} if settings.now else {}))
+    options = VerifyOptions(fetcher=fetcher, now=settings.now or datetime.now(UTC))
     items = tuple(ParsedItem(c, verify(c, options) if settings.verify else None) for c in credentials)
     return UnitResult(name, IMPORTED, items)
 
@@ -307,7 +302,7 @@ def _store(results: list[UnitResult], sink: Sink) -> list[FileOutcome]:
             outcomes.append(FileOutcome(result.name, result.status, reason=result.reason))
             continue
         try:
-            added = sink.add_many([(i.credential, i.report) for i in result.items], source=result.name)
+            added = sink.add_many([AddItem(i.credential, i.report, source=result.name) for i in result.items])
         except WalletError as exc:
             outcomes.append(FileOutcome(result.name, REJECTED, reason=exc.user_message))
             continue

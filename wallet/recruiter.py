@@ -8,7 +8,7 @@ the items) plus a report per credential.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def check_target(
 ) -> CheckResult:
     """Verify a file or URL and everything in it; never raises for bad input."""
     fetcher = Fetcher(offline=offline)
-    options = VerifyOptions(fetcher=fetcher, recipient_ids=recipient_ids, **({"now": now} if now else {}))
+    options = VerifyOptions(fetcher=fetcher, recipient_ids=recipient_ids, now=now or datetime.now(UTC))
     try:
         data, name = _load(target, fetcher)
     except WalletError as exc:

@@ -23,6 +23,16 @@ from export_factory import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _qt_application(qapp: object) -> None:
+    """Make sure the process's Qt application is pytest-qt's QApplication.
+
+    The PDF renderer and the SVG rasteriser create a bare QGuiApplication
+    when none exists; if that happened first, later widget tests in the same
+    run would abort ("Must construct a QApplication before a QWidget").
+    """
+
+
 @pytest.fixture
 def wallet(tmp_path: Path) -> Iterator[Wallet]:
     university = make_issuer("university", "Université de l'Été & Co")

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from export_factory import CRITERIA_PAGE, NOW, Wallet
+from export_factory import CRITERIA_PAGE, NOW, Wallet, add_file
 
 from wallet.errors import ExportError
 from wallet.export.bundle import write_bundle
@@ -221,3 +221,44 @@ def test_nothing_chosen_is_an_error(wallet: Wallet, tmp_path: Path) -> None:
 def test_plain_zip_and_plain_files_are_not_special(tmp_path: Path) -> None:
     assert check_special(_rezip({"badge.json": b"{}"}), "x.zip", VerifyOptions(now=NOW)) is None
     assert check_special(b'{"a": 1}', "x.json", VerifyOptions(now=NOW)) is None
+
+
+def test_ob2_assertion_is_kept_out_of_the_presentation_with_a_note(wallet: Wallet, tmp_path: Path) -> None:
+    issuer = {
+        "type": "Profile",
+        "id": "https://old.example/issuer",
+        "name": "Old Issuer",
+        "url": "https://old.example",
+        "email": "badges@old.example",
+    }
+    assertion = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "https://old.example/assertions/1",
+        "recipient": {"type": "email", "hashed": False, "identity": "earner@example.org"},
+        "badge": {
+            "type": "BadgeClass",
+            "id": "https://old.example/badges/1",
+            "name": "Legacy Badge",
+            "description": "An OB 2.0 badge.",
+            "image": "https://old.example/badge.png",
+            "criteria": {"narrative": "Did the thing."},
+            "issuer": issuer,
+        },
+        "verification": {"type": "hosted"},
+        "issuedOn": "2020-01-01T00:00:00Z",
+    }
+    record_id = add_file(wallet.store, json.dumps(assertion).encode(), "legacy.json")
+    out = tmp_path / "b.zip"
+    result = write_bundle(wallet.store, [wallet.ids[0], record_id], out, now=NOW)
+    assert any("Legacy Badge" in note and "not inside presentation.json" in note for note in result.notes)
+    files = _files(out)
+    assert len(json.loads(files["presentation.json"])["verifiableCredential"]) == 1
+    html = files["index.html"].decode()
+    assert "not inside presentation.json" in html and html.count("<svg") == 1  # hosted id → QR code
+
+    checked = check_special(out.read_bytes(), "b.zip", VerifyOptions(now=NOW))
+    assert checked is not None
+    contents = next(c for c in checked.extra_checks if c.id == "contents")
+    assert contents.status == PASS and "credentials/02-legacy-badge.json" in contents.message
+    assert checked.verdict == "incomplete"  # offline: the hosted assertion could not be fetched

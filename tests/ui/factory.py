@@ -50,6 +50,8 @@ def badge_png(color: str, label: str, size: int = 128) -> bytes:
     """A round badge picture with a ribbon and a letter."""
     from PIL import Image, ImageDraw
 
+    final = size
+    size *= 4  # drawn large and scaled down: Pillow's shapes have no anti-aliasing of their own
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     s = size
@@ -68,7 +70,7 @@ def badge_png(color: str, label: str, size: int = 128) -> bytes:
         font = ImageFont.load_default()
     draw.text((s * 0.5, s * 0.42), letter, fill="#ffffff", font=font, anchor="mm")
     out = io.BytesIO()
-    image.save(out, "PNG")
+    image.resize((final, final), Image.Resampling.LANCZOS).save(out, "PNG")
     return out.getvalue()
 
 
@@ -191,7 +193,7 @@ def fill_store(store: Any, count: int, *, verdicts: list[str] | None = None) -> 
 
     verdicts = verdicts or DEMO_VERDICTS
     topics = [t for t, _ in TOPICS]
-    template_images = {i: badge_png(COLORS[i], topics[i % len(topics)], 96) for i in range(len(COLORS))}
+    template_images = {i: badge_png(COLORS[i], topics[i % len(topics)], 128) for i in range(len(COLORS))}
     from wallet.formats import bake_png
 
     batch = []

@@ -12,6 +12,9 @@ asking for a link does not load the JSON-LD machinery):
 * ``artwork``     the badge image to show or bake (original, embedded, generated)
 * ``bake``        a stored credential baked into its own PNG/SVG
 * ``site``        a static portfolio folder
-* ``bundle``      the résumé bundle ZIP; ``presentation`` its signed VP
+* ``bundle``      the résumé bundle ZIP; ``presentation`` its signed VP,
+                  ``manifest`` its hash list, ``resume`` its JSON Resume
 * ``recruiter_checks`` checking a bundle ZIP or a QR image someone sent
+* ``portfolio`` / ``render`` / ``templates/``  what pages show, and the Jinja setup
+* ``atomic``      temp file + ``os.replace`` for every file written
 """

@@ -30,6 +30,7 @@ from wallet.model import (
     Credential,
 )
 from wallet.net import Fetcher
+from wallet.skills import SkillInput, build_map, top_skills
 from wallet.verify.report import (
     EXPIRED,
     INCOMPLETE,
@@ -169,8 +170,6 @@ def badge_view(item: ExportItem, slug: str, *, fetcher: Fetcher | None = None) -
 
 def top_skill_views(items: Sequence[ExportItem], badges: Sequence[BadgeView], now: datetime) -> list[SkillView]:
     """The résumé's top skills with the badges (in this export) that prove each one."""
-    from wallet.skills import SkillInput, build_map, top_skills
-
     skill_map = build_map(
         [SkillInput(i.record_id, i.credential, i.report.verdict if i.report else None) for i in items], now=now
     )

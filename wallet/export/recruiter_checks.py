@@ -91,14 +91,13 @@ def is_bundle(data: bytes) -> bool:
 
 
 def check_bundle(data: bytes, name: str, options: VerifyOptions) -> CheckResult:
-    from wallet.recruiter import CheckResult
     from wallet.verify.documents import default_loader
 
     try:
         files = read_zip(data)
     except WalletError as exc:
         failed = Check(CHECK_MANIFEST, FAIL, f"The bundle cannot be opened: {exc.user_message}", MALFORMED)
-        return CheckResult(name, (), (failed,), online=options.online, checked_at=options.now)
+        return _result(name, [], [failed], options)
 
     problems = manifest_problems(files)
     checks = [
@@ -128,7 +127,7 @@ def check_bundle(data: bytes, name: str, options: VerifyOptions) -> CheckResult:
         checks.append(Check(CHECK_CONTENTS, FAIL, "The bundle holds no credentials.", MALFORMED))
     else:
         checks.append(_contents_check(parsed, presentation))
-    return CheckResult(name, tuple(reports), tuple(checks), online=options.online, checked_at=options.now)
+    return _result(name, reports, checks, options)
 
 
 def _load_presentation(raw: bytes | None) -> Any:
@@ -204,10 +203,8 @@ def _canonical(value: Any) -> str:
 
 def check_qr_texts(texts: list[str], name: str, options: VerifyOptions) -> CheckResult:
     """Verify what each QR code holds: a link (fetched) or a credential (JWT/JSON)."""
-    from wallet.recruiter import CheckResult
-
     listed = ", ".join(texts[:5]) + (" …" if len(texts) > 5 else "")
-    checks = (Check(CHECK_QR, PASS, f"Read {len(texts)} QR code{'s' if len(texts) != 1 else ''}: {listed}"),)
+    checks = [Check(CHECK_QR, PASS, f"Read {len(texts)} QR code{'s' if len(texts) != 1 else ''}: {listed}")]
     reports: list[Report] = []
     for text in texts:
         if text.startswith(("https://", "http://")):
@@ -221,7 +218,7 @@ def check_qr_texts(texts: list[str], name: str, options: VerifyOptions) -> Check
             )
             continue
         reports.extend(verify(c, options) for c in credentials if c.parent_id is None)
-    return CheckResult(name, tuple(reports), checks, online=options.online, checked_at=options.now)
+    return _result(name, reports, checks, options)
 
 
 def _check_link(url: str, options: VerifyOptions) -> list[Report]:
@@ -304,6 +301,17 @@ def _is_baked_badge(data: bytes, name: str) -> bool:
         return bool(parse(data, name))
     except WalletError:
         return False
+
+
+def _result(name: str, reports: list[Report], checks: list[Check], options: VerifyOptions) -> CheckResult:
+    """Build the lead's ``CheckResult``; the one place that names where it lives.
+
+    Imported here, not at module level: ``wallet.recruiter`` calls into this
+    module, so a module-level import would be circular.
+    """
+    from wallet.recruiter import CheckResult
+
+    return CheckResult(name, tuple(reports), tuple(checks), online=options.online, checked_at=options.now)
 
 
 def _failed_report(message: str, label: str, options: VerifyOptions) -> Report:

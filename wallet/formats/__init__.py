@@ -16,9 +16,9 @@ input that is fine but holds no badge.
 
 from __future__ import annotations
 
+from wallet.errors import NotABadge
 from wallet.formats.archive import EntryOutcome, parse_archive, parse_path
 from wallet.formats.bake import bake_png, bake_svg, extract_payloads
-from wallet.formats.common import NotABadge
 from wallet.formats.detect import parse
 
 __all__ = [

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from wallet.errors import FormatError, LimitExceeded
-from wallet.formats.common import NotABadge, check_size, human_bytes
+from wallet.errors import FormatError, LimitExceeded, NotABadge
+from wallet.formats.common import check_size, human_bytes
 from wallet.formats.detect import is_zip, parse_content
 from wallet.limits import DEFAULT_LIMITS, Limits
 from wallet.model import Credential

@@ -21,14 +21,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wallet.errors import FormatError
+from wallet.errors import FormatError, NotABadge
 from wallet.formats import png, svg
 from wallet.formats.common import (
     KEYWORD_OB2,
     KEYWORD_OB3,
     NS_OB2,
     NS_OB3,
-    NotABadge,
     payload_kind,
 )
 from wallet.formats.jsonsafe import loads_limited

@@ -27,14 +27,6 @@ _JWS_RE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _URL_RE = re.compile(r"https?://[^\s\"<>]+", re.IGNORECASE)
 
 
-class NotABadge(FormatError):
-    """The input was read fine but holds no badge (a photo, prose, a plain PNG).
-
-    Kept apart from other ``FormatError``s so folder and ZIP imports can say
-    "skipped: not a badge" instead of "rejected: broken".
-    """
-
-
 @dataclass(frozen=True, slots=True)
 class ParseContext:
     """What every credential built from one input shares."""

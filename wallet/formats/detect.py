@@ -9,13 +9,12 @@ of a message a user can act on; no other exception type escapes.
 
 from __future__ import annotations
 
-from wallet.errors import FormatError
+from wallet.errors import FormatError, NotABadge
 from wallet.formats import png, svg
 from wallet.formats.common import (
     KEYWORD_OB2,
     KEYWORD_OB3,
     NS_OB3,
-    NotABadge,
     ParseContext,
     check_size,
     payload_kind,

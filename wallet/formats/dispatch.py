@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from wallet.errors import FormatError
+from wallet.errors import FormatError, NotABadge
 from wallet.formats import clr, ob2, ob3
 from wallet.formats.common import (
     KEYWORD_OB3,
-    NotABadge,
     ParseContext,
     as_list,
     looks_like_jws,

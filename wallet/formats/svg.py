@@ -26,8 +26,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from wallet.errors import FormatError
-from wallet.formats.common import NS_OB2, NS_OB3, NotABadge, check_size
+from wallet.errors import FormatError, NotABadge
+from wallet.formats.common import NS_OB2, NS_OB3, check_size
 from wallet.limits import Limits
 
 BADGE_NAMESPACES = (NS_OB2, NS_OB3)

@@ -1,7 +1,10 @@
 """The encrypted store: the only place that reads or writes the wallet's data.
 
-Callers use ``WalletStore`` and the values below; the modules behind them
-(``db``, ``crypto``, ``keys``, ``codec``, ``index``) are implementation.
+Callers use ``WalletStore`` and the values below; the modules behind them are
+implementation: ``db`` (SQLite file, schema, migrations), ``tables`` (sealed
+rows), ``crypto`` and ``keys`` (AES-GCM, Argon2id, keyring), ``codec``
+(Credential ⇄ JSON), ``index`` (in-memory search), ``paths`` (where and how
+files are created) and ``backup`` (the one-file backup format).
 """
 
 from __future__ import annotations

@@ -44,6 +44,22 @@ class RecordSummary:
     source: str = ""
     verified_at: datetime | None = None
 
+    def to_json(self) -> dict[str, object]:
+        """The stable row shape of ``badgewallet list --json``."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "issuer": self.issuer,
+            "format": self.format,
+            "verdict": self.verdict,
+            "issued": self.issued.isoformat() if self.issued else None,
+            "skills": list(self.skills),
+            "tags": list(self.tags),
+            "added_at": self.added_at.isoformat(),
+            "credential_id": self.credential_id,
+            "parent_id": self.parent_id,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StoredRecord:

@@ -80,6 +80,11 @@ class WalletApp:
         self.unlocker.unlocked.connect(self.window.attach_store)
         self.unlocker.failed.connect(lambda message: self.window.show_locked(message, retry=True))
         self.unlocker.cancelled.connect(self._cancelled)
+        self.unlocker.asking.connect(
+            lambda new: self.window.show_locked(
+                "Choose a passphrase to create your wallet." if new else "Enter your passphrase to open the wallet."
+            )
+        )
         self.unlocker.start()
 
     def _cancelled(self) -> None:
@@ -215,13 +220,29 @@ def _screenshot(app: QApplication, wallet_app: WalletApp, target: Path) -> int:
 
 def grab_window(window: QWidget) -> Any:
     """The window and any dialog open over it, as one image (offscreen has no screen to grab)."""
-    from PySide6.QtGui import QPainter
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QColor, QPainter, QPalette
 
     pixmap = window.grab()
     painter = QPainter(pixmap)
     for child in window.findChildren(QWidget):
         if child.isWindow() and child.isVisible() and child is not window:
-            offset = child.geometry().topLeft() - window.geometry().topLeft()
-            painter.drawPixmap(offset, child.grab())
+            # offscreen windows have no decoration: draw a simple title bar and frame
+            title_h = 26
+            offset = QPoint((window.width() - child.width()) // 2, (window.height() - child.height() + title_h) // 2)
+            body = QRect(offset.x(), offset.y(), child.width(), child.height())
+            frame = body.adjusted(-1, -title_h, 1, 1)
+            palette = child.palette()
+            painter.fillRect(frame, palette.color(QPalette.ColorRole.Mid))
+            painter.fillRect(frame.adjusted(1, 1, -1, -(child.height() + 1)), palette.color(QPalette.ColorRole.Button))
+            painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
+            painter.drawText(
+                frame.adjusted(10, 0, -10, -(child.height() + 1)),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                child.windowTitle(),
+            )
+            painter.drawPixmap(body.topLeft(), child.grab())
+            painter.setPen(QColor(0, 0, 0, 60))
+            painter.drawRect(frame.adjusted(-1, -1, 0, 0))
     painter.end()
     return pixmap

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from .models import SUMMARY_ROLE
 from .theme import chip_width, format_date, paint_chip, verdict_style
 
-GRID_SIZE = QSize(196, 232)
-GRID_THUMB = 104
+GRID_SIZE = QSize(180, 228)
+GRID_THUMB = 100
 LIST_HEIGHT = 60
 LIST_THUMB = 44
 CHIP_HEIGHT = 20
+MAX_UPSCALE = 3
 
 
 def placeholder_color(name: str) -> QColor:
@@ -33,9 +34,10 @@ def paint_thumbnail(painter: QPainter, rect: QRect, image: QImage | None, name: 
     """The badge image centred in ``rect``, or a lettered disc while it loads or when there is none."""
     if image is not None and not image.isNull():
         ratio = image.devicePixelRatio() or 1.0
-        size = QSize(int(image.width() / ratio), int(image.height() / ratio)).scaled(
-            rect.size(), Qt.AspectRatioMode.KeepAspectRatio
-        )
+        natural = QSize(int(image.width() / ratio), int(image.height() / ratio))
+        # a tiny image blown up to fill the card looks broken; enlarge at most 3×
+        bound = rect.size().boundedTo(natural * MAX_UPSCALE)
+        size = natural.scaled(bound, Qt.AspectRatioMode.KeepAspectRatio)
         target = QRect(0, 0, size.width(), size.height())
         target.moveCenter(rect.center())
         painter.save()

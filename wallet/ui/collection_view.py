@@ -8,8 +8,8 @@ constant time per row.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QPushButton, QWidget
 
 from .cards import GRID_SIZE, CardDelegate
@@ -78,6 +78,12 @@ class CollectionView(QListView):
         if self.grid:
             self._fit_grid()
 
+    def updateGeometries(self) -> None:
+        """Also called when a scroll bar appears and narrows the viewport."""
+        super().updateGeometries()
+        if self.grid:
+            self._fit_grid()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.open_requested.emit()
@@ -86,6 +92,10 @@ class CollectionView(QListView):
             self.delete_requested.emit()
             return
         super().keyPressEvent(event)
+
+
+ART_SIZE = 96
+TEXT_WIDTH = 520
 
 
 class EmptyState(QWidget):
@@ -113,13 +123,16 @@ class EmptyState(QWidget):
         self.button.setDefault(True)
         self.button.setMinimumWidth(200)
         self.button.clicked.connect(self._clicked)
-        self.secondary = QPushButton("Check a badge someone sent you")
-        self.secondary.setFlat(True)
-        self.secondary.clicked.connect(self.check_clicked)
+        self.secondary = QLabel('<a href="check">Check a badge someone sent you</a>')
+        self.secondary.setToolTip("Verify a badge without adding it to your wallet (Ctrl+K)")
+        self.secondary.linkActivated.connect(lambda _link: self.check_clicked.emit())
+        self.text.setFixedWidth(TEXT_WIDTH)
+        layout.addSpacing(ART_SIZE + 24)
         layout.addWidget(self.title)
-        layout.addWidget(self.text)
-        for button in (self.button, self.secondary):
-            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(6)
+        for widget in (self.button, self.secondary):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
         self.mode = ""
         self.set_empty()
@@ -134,6 +147,7 @@ class EmptyState(QWidget):
         self.button.setText("Import badges…")
         self.button.setToolTip("Choose badge files to add (Ctrl+O)")
         self.secondary.show()
+        self._fit_text()
 
     def set_no_match(self, query: str, scope_label: str) -> None:
         self.mode = "nomatch"
@@ -149,6 +163,39 @@ class EmptyState(QWidget):
             self.button.setText("Show all badges")
         self.button.setToolTip("")
         self.secondary.hide()
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        """A centred, wrapped label gets its width from the alignment, so give it the height it needs."""
+        self.text.setFixedHeight(self.text.heightForWidth(TEXT_WIDTH))
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A dashed drop zone with a badge outline above the title, in palette colours."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        zone = QRectF(self.rect()).adjusted(28, 28, -28, -28)
+        pen = QPen(muted, 1.5, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawRoundedRect(zone, 14, 14)
+        if self.mode == "empty":
+            top = self.title.geometry().top() - ART_SIZE - 14
+            centre = QPointF(self.width() / 2, top + ART_SIZE * 0.4)
+            radius = ART_SIZE * 0.32
+            painter.setPen(QPen(muted, 3))
+            painter.drawEllipse(centre, radius, radius)
+            painter.drawEllipse(centre, radius * 0.62, radius * 0.62)
+            for side in (-1, 1):
+                ribbon = QPolygonF(
+                    [
+                        QPointF(centre.x() + side * radius * 0.35, centre.y() + radius * 0.85),
+                        QPointF(centre.x() + side * radius * 0.75, top + ART_SIZE),
+                        QPointF(centre.x() + side * radius * 0.15, top + ART_SIZE * 0.9),
+                    ]
+                )
+                painter.drawPolyline(ribbon)
+        painter.end()
 
     def _clicked(self) -> None:
         if self.mode == "empty":

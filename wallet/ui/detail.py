@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QFrame, QPushButton, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
+from . import dialogs
 from .cards import paint_thumbnail
 from .images import decode_image
 from .report_html import Resources, checks_html, esc, https, link, resources_for, section
@@ -82,6 +83,12 @@ class DetailPane(QWidget):
         layout.addWidget(self.browser, 1)
         self.show_placeholder("Select a badge to see its details.")
 
+    def changeEvent(self, event: QEvent) -> None:
+        """The system switched light/dark: icons and chips are painted per palette, so paint them again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.record is not None:
+            self.render_record()
+
     # ------------------------------------------------------------ actions
 
     def _build_actions(self) -> None:
@@ -138,7 +145,7 @@ class DetailPane(QWidget):
         credential = self.record.credential
         suffix = ".svg" if getattr(credential, "container", None) == "svg" else ".png"
         base = "".join(c if c.isalnum() or c in " -_" else "_" for c in credential.display_name).strip() or "badge"
-        path, _ = QFileDialog.getSaveFileName(self, "Export baked badge", base + suffix, "Baked badge (*.png *.svg)")
+        path = dialogs.ask_save_path(self, "Export baked badge", base + suffix, "Baked badge (*.png *.svg)")
         if path:
             self.export_requested.emit(self.record.record_id, path)
 
@@ -187,7 +194,7 @@ class DetailPane(QWidget):
         self.record = record
         self._image = None
         self._set_actions(record)
-        self.render()
+        self.render_record()
         self._load_image(record.record_id)
 
     # ------------------------------------------------------------ image
@@ -199,7 +206,7 @@ class DetailPane(QWidget):
         def decoded(image: QImage | None) -> None:
             if self.record is not None and self.record.record_id == record_id and image is not None:
                 self._image = image
-                self.render()
+                self.render_record()
 
         def got_bytes(blobs: dict[str, bytes | None]) -> None:
             session.tasks.run_background("decode", lambda _p: decode_image(blobs.get(record_id), side), done=decoded)
@@ -221,7 +228,7 @@ class DetailPane(QWidget):
 
     # ------------------------------------------------------------ rendering
 
-    def render(self) -> None:
+    def render_record(self) -> None:
         record = self.record
         if record is None:
             return

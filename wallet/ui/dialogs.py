@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +48,7 @@ UNLOCK = "unlock"
 CHANGE = "change"
 BACKUP = "backup"
 RESTORE = "restore"
+CURRENT = "current"
 
 
 def strength(passphrase: str) -> tuple[int, str]:
@@ -89,6 +91,7 @@ class PassphraseDialog(QDialog):
                 CHANGE: "Change passphrase",
                 BACKUP: "Backup passphrase",
                 RESTORE: "Backup passphrase",
+                CURRENT: "Current passphrase",
             }[mode]
         )
         self.setMinimumWidth(420)
@@ -100,6 +103,7 @@ class PassphraseDialog(QDialog):
             CHANGE: "Choose a new passphrase. Your badges stay as they are; only the key is re-wrapped.",
             BACKUP: "The backup file is encrypted with its own passphrase. You will need it to restore.",
             RESTORE: "Enter the passphrase the backup was made with.",
+            CURRENT: "Enter the wallet's current passphrase.",
         }[mode]
         text = QLabel(intro + (f"<br><small>{escape(detail)}</small>" if detail else ""))
         text.setWordWrap(True)
@@ -149,7 +153,14 @@ class PassphraseDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(
-            {CREATE: "Create wallet", UNLOCK: "Unlock", CHANGE: "Change", BACKUP: "Continue", RESTORE: "Restore"}[mode]
+            {
+                CREATE: "Create wallet",
+                UNLOCK: "Unlock",
+                CHANGE: "Change",
+                BACKUP: "Continue",
+                RESTORE: "Restore",
+                CURRENT: "Continue",
+            }[mode]
         )
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
@@ -407,3 +418,28 @@ def error_box(parent: QWidget | None, title: str, message: str, detail: str = ""
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+# --------------------------------------------------------------------------- file choosers
+# One place for the native file dialogs, so the window's code reads as intent and
+# tests can answer for the user by replacing these three functions.
+
+
+def ask_save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
+    """A path to write to, or '' when the user cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+    return path
+
+
+def ask_open_path(parent: QWidget | None, title: str, filters: str) -> str:
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    return path
+
+
+def ask_open_paths(parent: QWidget | None, title: str, filters: str) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
+    return list(paths)
+
+
+def ask_folder(parent: QWidget | None, title: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, title)

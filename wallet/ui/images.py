@@ -1,8 +1,8 @@
 """Badge images: read off the store thread, decoded on the background pool, cached.
 
-A baked PNG or SVG *is* the badge image, so the stored original is decoded
-directly; other formats fall back to an image embedded in the credential as a
-``data:`` URI.  Remote image URLs are never fetched just to draw a card –
+Which bytes are the picture is decided by ``wallet.export.artwork`` (a baked
+PNG or SVG original *is* the badge image; otherwise an image embedded as a
+``data:`` URI).  Remote image URLs are never fetched just to draw a card –
 that would tell a server which badges are being browsed.
 
 Requests are batched: cards ask for their thumbnail while painting, the
@@ -14,8 +14,6 @@ cards cannot grow memory without bound.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -28,30 +26,10 @@ from .workers import Progress, TaskManager
 
 log = logging.getLogger(__name__)
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_PIXELS = 50_000_000  # same cap as the parsers' Limits.max_image_pixels
 BATCH = 24
 
 ImageSource = Callable[[list[str]], dict[str, bytes | None]]
-
-
-def image_bytes(original: bytes | None, embedded: str | None = None) -> bytes | None:
-    """The picture for a record: the original when it is an image, else a ``data:`` URI's bytes."""
-    if original:
-        head = original[:512].lstrip()
-        if original.startswith(PNG_MAGIC) or (head.startswith((b"<svg", b"<?xml")) and b"<svg" in original[:4096]):
-            return original
-    if embedded and embedded.startswith("data:image/"):
-        _, _, payload = embedded.partition(",")
-        try:
-            if ";base64" in embedded.split(",", 1)[0]:
-                return base64.b64decode(payload, validate=False)
-            from urllib.parse import unquote_to_bytes
-
-            return unquote_to_bytes(payload)
-        except (binascii.Error, ValueError):
-            return None
-    return None
 
 
 def decode_image(data: bytes | None, side: int) -> QImage | None:
@@ -127,12 +105,19 @@ class ThumbnailCache(QObject):
     def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue[:BATCH], self._queue[BATCH:]
-            self._tasks.run_store(
-                "thumbnails",
-                lambda _p, ids=batch: self._source(ids),
-                done=lambda blobs, ids=batch: self._decode(ids, blobs),
-                failed=lambda exc, ids=batch: self._give_up(ids, exc),
-            )
+            self._load(batch)
+
+    def _load(self, ids: list[str]) -> None:
+        def read(_p: Progress) -> dict[str, bytes | None]:
+            return self._source(ids)
+
+        def decode(blobs: dict[str, bytes | None]) -> None:
+            self._decode(ids, blobs)
+
+        def give_up(exc: BaseException) -> None:
+            self._give_up(ids, exc)
+
+        self._tasks.run_store("thumbnails", read, done=decode, failed=give_up)
 
     def _decode(self, ids: list[str], blobs: dict[str, bytes | None]) -> None:
         side = self._side

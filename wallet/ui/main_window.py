@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -40,16 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import dialogs
 from .cards import GRID_THUMB, CardDelegate
 from .collection_view import CollectionView, EmptyState
 from .detail import DetailPane
 from .dialogs import (
-    BACKUP,
-    CHANGE,
-    RESTORE,
     ImportSummaryDialog,
-    PassphraseDialog,
-    SettingsDialog,
     describe_summary,
     error_box,
     show_about,
@@ -59,6 +54,7 @@ from .import_panel import ImportPanel
 from .models import SORT_KEYS, CollectionModel, Scope
 from .recruiter_view import RecruiterView
 from .session import Change, WalletSession
+from .settings_flow import open_settings
 from .sidebar import Sidebar
 from .widgets import MessageBar, vbox
 
@@ -227,7 +223,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.locked_label)
         layout.addWidget(self.locked_bar, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
+        layout.addStretch(4)  # the text sits high, clear of a passphrase dialog over the window
         return page
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
@@ -342,7 +338,7 @@ class MainWindow(QMainWindow):
         self.retry_button.setVisible(retry)
         self.stack.setCurrentIndex(PAGE_LOCKED)
         self.detail.hide()
-        for w in (self.search, self.sort, self.grid_button, self.list_button, self.import_button):
+        for w in (self.search, self.sort, self.grid_button, self.list_button, self.import_button, self.sidebar):
             w.setEnabled(False)
 
     def _retry_unlock(self) -> None:
@@ -352,7 +348,7 @@ class MainWindow(QMainWindow):
     def attach_store(self, store: Any) -> None:
         """The store is open: show the collection."""
         self.session.attach(store)
-        for w in (self.search, self.sort, self.grid_button, self.list_button, self.import_button):
+        for w in (self.search, self.sort, self.grid_button, self.list_button, self.import_button, self.sidebar):
             w.setEnabled(True)
         source = self.session.key_source()
         self.key_label.setText(f"Protected by {source}" if source else "")
@@ -422,7 +418,8 @@ class MainWindow(QMainWindow):
             self.detail.hide()
             return
         if self.model.rowCount() == 0:
-            scope_label = self.sidebar.currentItem().text(0) if self.sidebar.currentItem() else "your wallet"
+            item = self.sidebar.currentItem()
+            scope_label = item.text(0) if item is not None else "your wallet"
             self.empty_state.set_no_match(self.search.text().strip(), scope_label)
             self.stack.setCurrentIndex(PAGE_EMPTY)
             self.detail.show_placeholder("No badge selected.")
@@ -520,16 +517,13 @@ class MainWindow(QMainWindow):
         self.import_panel.start(sources)
 
     def choose_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Import badges",
-            "",
-            "Badges (*.png *.svg *.json *.jsonld *.jwt *.jws *.txt *.zip);;All files (*)",
+        files = dialogs.ask_open_paths(
+            self, "Import badges", "Badges (*.png *.svg *.json *.jsonld *.jwt *.jws *.txt *.zip);;All files (*)"
         )
         self.import_sources(files)
 
     def choose_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of badges")
+        folder = dialogs.ask_folder(self, "Import a folder of badges")
         if folder:
             self.import_sources([folder])
 
@@ -621,7 +615,7 @@ class MainWindow(QMainWindow):
         self.message_bar.dismiss()
         self.session.restore_removed(
             removed,
-            lambda _r: self.message_bar.show_message(f"Restored “{removed.summary.name}”.", timeout_ms=4000),
+            lambda _r: self._say(f"Restored “{removed.summary.name}”."),
             self.show_error,
         )
 
@@ -655,100 +649,20 @@ class MainWindow(QMainWindow):
         self.session.export_baked(
             record_id,
             Path(path),
-            lambda out: self.message_bar.show_message(f"Saved {out}.", timeout_ms=6000),
+            lambda out: self._say(f"Saved {out}."),
             self.show_error,
         )
 
     # ================================================================ settings
 
     def open_settings(self) -> None:
-        if not self.session.is_open:
-            return
-        dialog = SettingsDialog(
-            offline=self.session.offline,
-            location=str(self.session.home),
-            key_source=self.session.key_source(),
-            count=self.model.total,
-            parent=self,
-        )
-        dialog.offline_changed.connect(self.session.set_offline)
-        dialog.change_passphrase_requested.connect(lambda: self._change_passphrase(dialog))
-        dialog.backup_requested.connect(lambda: self._backup(dialog))
-        dialog.restore_requested.connect(lambda: self._restore(dialog))
-        self._settings_dialog = dialog
-        dialog.open()
-
-    def _change_passphrase(self, settings: SettingsDialog) -> None:
-        old_dialog = PassphraseDialog(RESTORE, self)
-        old_dialog.setWindowTitle("Current passphrase")
-        old_dialog.passphrase.setPlaceholderText("current passphrase")
-
-        def got_old(old: str) -> None:
-            old_dialog.accept()
-            new_dialog = PassphraseDialog(CHANGE, self)
-
-            def got_new(new: str) -> None:
-                new_dialog.set_busy(True, "Re-wrapping the key…")
-
-                def done(_r: Any) -> None:
-                    new_dialog.accept()
-                    settings.set_status("Passphrase changed.")
-
-                def failed(exc: BaseException) -> None:
-                    new_dialog.reject()
-                    settings.set_status(getattr(exc, "user_message", str(exc)))
-
-                self.session.change_passphrase(old, new, done, failed)
-
-            new_dialog.submitted.connect(got_new)
-            new_dialog.open()
-
-        old_dialog.submitted.connect(got_old)
-        old_dialog.open()
-
-    def _backup(self, settings: SettingsDialog) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Back up the wallet", "badgewallet-backup.bwbackup", "Backup (*.bwbackup)"
-        )
-        if not path:
-            return
-        dialog = PassphraseDialog(BACKUP, self)
-
-        def got(passphrase: str) -> None:
-            dialog.accept()
-            settings.set_busy("Writing the backup…")
-            self.session.write_backup(
-                Path(path),
-                passphrase,
-                lambda _r: settings.set_status(f"Backed up {self.model.total} badges to {path}."),
-                lambda exc: settings.set_status(getattr(exc, "user_message", str(exc))),
-            )
-
-        dialog.submitted.connect(got)
-        dialog.open()
-
-    def _restore(self, settings: SettingsDialog) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Restore from a backup", "", "Backup (*.bwbackup);;All files (*)")
-        if not path:
-            return
-        dialog = PassphraseDialog(RESTORE, self)
-
-        def got(passphrase: str) -> None:
-            dialog.set_busy(True, "Reading the backup…")
-
-            def done(result: Any) -> None:
-                dialog.accept()
-                settings.set_status(f"Restored {result.added} badges ({result.duplicates} were already in the wallet).")
-
-            def failed(exc: BaseException) -> None:
-                dialog.show_error(getattr(exc, "user_message", None) or str(exc))
-
-            self.session.restore_backup(Path(path), passphrase, done, failed)
-
-        dialog.submitted.connect(got)
-        dialog.open()
+        if self.session.is_open:
+            self._settings_dialog = open_settings(self, self.session, self.model.total)
 
     # ================================================================ errors
+
+    def _say(self, text: str) -> None:
+        self.message_bar.show_message(text, timeout_ms=5000)
 
     def show_error(self, exc: BaseException | str) -> None:
         """Every failure reaches the user: a message for expected errors, a dialog for bugs."""

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument, QTextFormat
 
 from wallet.errors import ExportError
 
@@ -50,10 +50,32 @@ def render_pdf(html: str, path: Path) -> None:
     rect = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
     document.setPageSize(QSizeF(rect.width(), rect.height()))
     document.setDocumentMargin(0)
+    _keep_tables_on_one_page(document)
     document.print_(writer)
     del writer  # closes the file
     if not path.exists() or path.stat().st_size == 0:
         raise ExportError("The PDF could not be written.", detail=str(path))
+
+
+def _keep_tables_on_one_page(document: QTextDocument) -> None:
+    """Start a table on a new page when it would otherwise be cut in two.
+
+    Qt's rich text has no ``page-break-inside: avoid``; each badge is one
+    table, and a badge split over two sheets is hard to read on paper.  So
+    after layout, a table that straddles a page boundary (and fits on one
+    page) gets a page break before it; later tables are measured after the
+    earlier ones have moved.
+    """
+    layout = document.documentLayout()
+    page_height = document.pageSize().height()
+    for frame in document.rootFrame().childFrames():
+        rect = layout.frameBoundingRect(frame)
+        if rect.height() >= page_height:
+            continue
+        if int(rect.top() // page_height) != int((rect.bottom() - 1) // page_height):
+            frame_format = frame.frameFormat()
+            frame_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            frame.setFrameFormat(frame_format)
 
 
 def _application() -> QGuiApplication:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import dialogs
 from .report_html import checks_html, esc, resources_for, section
 from .session import WalletSession
 from .theme import relative_time, verdict_style
@@ -84,11 +84,16 @@ class RecruiterView(QWidget):
         self.report_rows: list[list[tuple[str, str, str]]] = []  # per report: (check id, status, message)
         self._show_hint()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.result is not None and not self.busy:
+            self._render(self.result)
+
     # ------------------------------------------------------------ input
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose a badge to check", "", "Badges (*.png *.svg *.json *.jwt *.jws *.txt *.zip);;All files (*)"
+        path = dialogs.ask_open_path(
+            self, "Choose a badge to check", "Badges (*.png *.svg *.json *.jwt *.jws *.txt *.zip);;All files (*)"
         )
         if path:
             self.check(path)
@@ -147,9 +152,11 @@ class RecruiterView(QWidget):
         style = verdict_style(result.verdict)
         mode = "online" if result.online else "offline"
         parts = [
-            f"<p>{res.chip(result.verdict, 28)}</p>"
-            f"<p><b>{esc(style.text)}</b><br><small>{esc(result.target)} — checked "
-            f"{esc(relative_time(result.checked_at))}, {mode}. Nothing was added to your wallet.</small></p>"
+            '<table cellspacing="0" cellpadding="0"><tr>'
+            f'<td valign="middle" style="padding-right: 12px">{res.chip(result.verdict, 30)}</td>'
+            f'<td valign="middle"><b>{esc(style.text)}</b><br><small>{esc(result.target)} — checked '
+            f"{esc(relative_time(result.checked_at))}, {mode}. Nothing was added to your wallet.</small></td>"
+            "</tr></table>"
         ]
         if result.extra_checks:
             parts.append(section("Bundle", checks_html(result.extra_checks, res)))

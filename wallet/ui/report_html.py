@@ -103,11 +103,11 @@ def checks_html(checks: Sequence[Any], res: Resources) -> str:
     for check in checks:
         style = status_style(check.status)
         rows.append(
-            f'<tr><td valign="top" style="padding: 2px 8px 6px 0">{res.status(check.status)}</td>'
-            f'<td style="padding-bottom: 6px"><b>{esc(check_title(check.id))}</b> — {esc(style.label)}<br>'
+            f'<tr><td valign="top" width="{ICON + 8}">{res.status(check.status)}</td>'
+            f"<td><b>{esc(check_title(check.id))}</b> — {esc(style.label)}<br>"
             f"{esc(check.message)}</td></tr>"
         )
-    return '<table cellspacing="0" cellpadding="0">' + "".join(rows) + "</table>"
+    return '<table cellspacing="0" cellpadding="3">' + "".join(rows) + "</table>"
 
 
 def section(title: str, body: str) -> str:

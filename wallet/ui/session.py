@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from .images import image_bytes
+from wallet.store import AddItem, AddResult
+
 from .workers import DoneFn, FailFn, Progress, TaskHandle, TaskManager
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,10 @@ class _StoreSink:
         self._session = session
         self._on_added = on_added
 
-    def add_many(self, items: Any, *, source: str) -> Any:
-        from wallet.store import AddItem
-
+    def add_many(self, items: Iterable[AddItem]) -> list[AddResult]:
         store = self._session.store
-        batch = [AddItem(credential, report, source=source) for credential, report in items]
-        added = self._session.tasks.call_store_sync(lambda: store.add_many(batch))
+        batch = list(items)
+        added: list[AddResult] = self._session.tasks.call_store_sync(lambda: store.add_many(batch))
         self._on_added([a.record_id for a in added if not a.duplicate])
         return added
 
@@ -152,15 +151,16 @@ class WalletSession(QObject):
         store = self.store
         if store is None:
             return dict.fromkeys(record_ids)
+        from wallet.export.artwork import embedded_image, sniff_image
+
         for record_id in record_ids:
             try:
                 original = store.original(record_id)
-                picture = image_bytes(original)
-                if picture is None:
-                    credential = store.get(record_id).credential
-                    embedded = credential.image or credential.achievement.image
-                    picture = image_bytes(None, embedded if isinstance(embedded, str) else None)
-                out[record_id] = picture
+                if sniff_image(original) in ("image/png", "image/svg+xml"):
+                    out[record_id] = original
+                    continue
+                embedded = embedded_image(store.get(record_id).credential)
+                out[record_id] = embedded.data if embedded is not None else None
             except Exception:  # removed meanwhile, or no image: the card shows its letter
                 log.debug("no image for %s", record_id, exc_info=True)
                 out[record_id] = None
@@ -265,10 +265,10 @@ class WalletSession(QObject):
         store = self.store
 
         def work(_p: Progress) -> Path:
-            from wallet.export import bake as exporter
+            from wallet.export.bake import export_baked
 
-            record = store.get(record_id)
-            return exporter.export_baked(record.credential, path, original=store.original(record_id))
+            export_baked(store, record_id, path)
+            return path
 
         return self.tasks.run_store("export", work, done=done, failed=failed)
 
@@ -297,8 +297,9 @@ class WalletSession(QObject):
         from wallet.store import write_backup
 
         store = self.store
+        kwargs = {"kdf": self.kdf} if self.kdf is not None else {}
         return self.tasks.run_store(
-            "backup", lambda _p: write_backup(store, path, passphrase), done=done, failed=failed
+            "backup", lambda _p: write_backup(store, path, passphrase, **kwargs), done=done, failed=failed
         )
 
     def restore_backup(self, path: Path, passphrase: str, done: DoneFn, failed: FailFn | None = None) -> TaskHandle:

@@ -46,6 +46,8 @@ class Unlocker(QObject):
     unlocked = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
+    #: the passphrase dialog is up (the window says it is waiting for it)
+    asking = Signal(bool)
 
     def __init__(
         self,
@@ -119,6 +121,7 @@ class Unlocker(QObject):
             self.dialog.submitted.connect(self._submitted)
             self.dialog.rejected.connect(self._rejected)
             self.dialog.open()
+            self.asking.emit(self.new_wallet)
         if error:
             self.dialog.show_error(error)
         else:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
@@ -187,10 +188,7 @@ class MessageBar(QFrame):
             layout.replaceWidget(old_icon, self._icon)
         old_icon.deleteLater()
         self._text.setText(text)
-        while self._actions.count():
-            item = self._actions.takeAt(0)
-            if item and item.widget():
-                item.widget().deleteLater()
+        clear_layout(self._actions)
         buttons = []
         for label, callback in actions:
             button = QPushButton(label, self)
@@ -216,8 +214,27 @@ class MessageBar(QFrame):
         self.closed.emit()
 
 
-def vbox(parent: QWidget | None = None, margins: int = 0, spacing: int = 6) -> QVBoxLayout:
+def vbox(parent: QWidget, margins: int = 0, spacing: int = 6) -> QVBoxLayout:
     layout = QVBoxLayout(parent)
     layout.setContentsMargins(margins, margins, margins, margins)
     layout.setSpacing(spacing)
     return layout
+
+
+def clear_layout(layout: Any) -> None:
+    """Remove and delete every widget and sub-layout of ``layout`` (the layout itself stays).
+
+    Widgets are hidden at once: ``deleteLater`` only acts when the event loop
+    next runs, and until then they would still be painted.
+    """
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            continue
+        widget = item.widget()
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+            item.layout().deleteLater()

@@ -192,7 +192,8 @@ class TaskManager(QObject):
         the one store thread without holding it for the whole job, so reads for
         the detail pane and thumbnails interleave with the import's writes.
         """
-        if QThread.currentThread() is QCoreApplication.instance().thread():
+        app = QCoreApplication.instance()
+        if app is not None and QThread.currentThread() is app.thread():
             raise RuntimeError("call_store_sync would block the GUI thread")
         call = _SyncCall(fn)
         self.store_pool.start(call)
