@@ -232,7 +232,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 bar.update(done, total)
             if not args.json:
                 bar.clear() if bar else None
-                print(_outcome_line(outcome), file=out)
+                print(_outcome_line(outcome), file=out, flush=True)
 
         summary = import_sources(args.sources, store, ImportSettings(offline=args.offline), progress=progress)
     if bar:

@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -141,11 +140,15 @@ def test_sigkill_during_bulk_import_loses_nothing_committed(env: Path, tmp_path:
         proc = subprocess.Popen(
             [sys.executable, "-m", "wallet", "import", "--offline", str(folder)],
             env=environment,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(1.0, 4.0))
+        assert proc.stdout is not None
+        kill_after = rng.randint(1, 299)  # per-file progress lines seen before the kill
+        for _ in range(kill_after):
+            if not proc.stdout.readline():
+                break
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
         with sqlite3.connect(env / "wallet.db") as db:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from export_factory import CRITERIA_PAGE, NOW, Wallet, add_file
 
-from wallet.errors import ExportError
+from wallet.errors import ExportError, LimitExceeded
 from wallet.export.bundle import write_bundle
 from wallet.export.presentation import ENVELOPED_TYPE, JWT_DATA_PREFIX, check_presentation, holder_for
 from wallet.export.qr import decode_qr_image
@@ -262,3 +262,15 @@ def test_ob2_assertion_is_kept_out_of_the_presentation_with_a_note(wallet: Walle
     contents = next(c for c in checked.extra_checks if c.id == "contents")
     assert contents.status == PASS and "credentials/02-legacy-badge.json" in contents.message
     assert checked.verdict == "incomplete"  # offline: the hosted assertion could not be fetched
+
+
+def test_a_zip_with_too_many_entries_is_refused_before_reading() -> None:
+    from wallet.export.manifest import read_zip
+    from wallet.limits import DEFAULT_LIMITS
+
+    files = {"manifest.json": b"{}", "presentation.json": b"{}"}
+    files.update({f"f{i}": b"" for i in range(DEFAULT_LIMITS.max_zip_entries + 1)})
+    data = _rezip(files)
+    assert check_special(data, "many.zip", VerifyOptions(now=NOW)) is None
+    with pytest.raises(LimitExceeded):
+        read_zip(data)

@@ -207,9 +207,13 @@ def test_paste_a_file_imports_it(qtbot: Any, open_app: Any, make_store: Any, tmp
     files = write_badges(tmp_path / "in", 1)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(files[0]))])
-    QGuiApplication.clipboard().setMimeData(mime)
-    app.window.paste_action.trigger()
-    summary = wait_import(qtbot, app)
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setMimeData(mime)  # the clipboard owns it now
+    try:
+        app.window.paste_action.trigger()
+        summary = wait_import(qtbot, app)
+    finally:
+        clipboard.clear()  # the clipboard must not outlive the app holding our object
     assert summary.count("imported") == 1
 
 

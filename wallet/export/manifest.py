@@ -89,6 +89,8 @@ def read_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> dict[str, bytes]:
     """Every file of a ZIP, by name, with the archive limits enforced while inflating."""
     if len(data) > limits.max_zip_total_bytes:
         raise LimitExceeded("The bundle is larger than the ZIP size limit.")
+    if declared_entries(data) > limits.max_zip_entries:
+        raise LimitExceeded(f"The bundle has more than {limits.max_zip_entries} files.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
@@ -108,6 +110,19 @@ def read_zip(data: bytes, limits: Limits = DEFAULT_LIMITS) -> dict[str, bytes]:
                 raise LimitExceeded("The bundle unpacks to more than the ZIP size limit.")
             files[info.filename] = content
     return files
+
+
+def declared_entries(data: bytes) -> int:
+    """The entry count the end record claims, read before ``zipfile`` builds its directory.
+
+    ``zipfile`` makes an object per central-directory entry up front, so a
+    ZIP claiming a million tiny entries costs seconds before any limit could
+    be checked.  ZIP64 archives (whose 16-bit count is 0xFFFF) count as huge.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 12 > len(data):
+        return 0  # not a ZIP zipfile can read either; it will say so
+    return int.from_bytes(data[end + 10 : end + 12], "little")
 
 
 def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:

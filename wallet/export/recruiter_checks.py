@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from wallet.errors import FormatError, NetworkError, WalletError
-from wallet.export.manifest import MANIFEST_NAME, manifest_problems, read_zip
+from wallet.export.manifest import MANIFEST_NAME, declared_entries, manifest_problems, read_zip
 from wallet.export.presentation import ENVELOPED_TYPE, JWT_DATA_PREFIX, check_presentation
 from wallet.export.qr import decode_qr_image, is_raster_image
 from wallet.formats.detect import is_zip, parse
@@ -79,6 +79,8 @@ def is_bundle(data: bytes) -> bool:
     import io
     import zipfile
 
+    if declared_entries(data) > DEFAULT_LIMITS.max_zip_entries:
+        return False  # the ordinary archive path refuses it with the limit's name
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist()[: DEFAULT_LIMITS.max_zip_entries + 1])
