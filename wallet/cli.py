@@ -406,7 +406,9 @@ def cmd_skills(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         inputs = []
         for summary in store.summaries():
             record = store.get(summary.id)
-            inputs.append(SkillInput(record.record_id, record.credential, record.report.verdict if record.report else None))
+            inputs.append(
+                SkillInput(record.record_id, record.credential, record.report.verdict if record.report else None)
+            )
     skill_map = build_map(inputs, now=datetime.now(UTC))
     if not args.target:
         out.write(skill_map.to_json() + "\n" if args.json else render_text(skill_map))

@@ -11,7 +11,12 @@ from wallet.cli import main
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "wallet", *args], capture_output=True, text=True, timeout=60, cwd=cwd, stdin=subprocess.DEVNULL
+        [sys.executable, "-m", "wallet", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
     )
 
 

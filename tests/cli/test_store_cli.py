@@ -42,7 +42,10 @@ def _badge_png(index: int) -> bytes:
     image = io.BytesIO()
     Image.new("RGB", (8, 8), (index % 256, 80, 160)).save(image, "PNG")
     credential = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
         "id": f"urn:uuid:00000000-0000-4000-8000-{index:012d}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": "did:example:issuer", "type": ["Profile"], "name": "Crash Test Academy"},
@@ -64,7 +67,13 @@ def _badge_png(index: int) -> bytes:
 
 
 def test_import_list_show_remove(env: Path) -> None:
-    code, out, _ = run("import", "--offline", "--json", str(CORPUS / "ldp/vc2/eddsa-rdfc-2022/valid.json"), str(CORPUS / "jwt/vc-jose/valid_es256.jwt"))
+    code, out, _ = run(
+        "import",
+        "--offline",
+        "--json",
+        str(CORPUS / "ldp/vc2/eddsa-rdfc-2022/valid.json"),
+        str(CORPUS / "jwt/vc-jose/valid_es256.jwt"),
+    )
     assert code == 0
     result = json.loads(out)
     assert result["summary"]["imported"] == 2
@@ -106,7 +115,12 @@ def test_wrong_passphrase_is_a_clear_error(env: Path, monkeypatch: pytest.Monkey
 
 
 def test_backup_restore_and_passwd(env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    run("import", "--offline", str(CORPUS / "ldp/vc2/eddsa-rdfc-2022/valid.json"), str(CORPUS / "jwt/vc-jose/valid_eddsa.jwt"))
+    run(
+        "import",
+        "--offline",
+        str(CORPUS / "ldp/vc2/eddsa-rdfc-2022/valid.json"),
+        str(CORPUS / "jwt/vc-jose/valid_eddsa.jwt"),
+    )
     monkeypatch.setenv("BADGEWALLET_BACKUP_PASSPHRASE", "backup passphrase")
     backup = tmp_path / "wallet.bwbackup"
     assert run("backup", str(backup))[0] == 0
@@ -163,6 +177,6 @@ def test_sigkill_during_bulk_import_loses_nothing_committed(env: Path, tmp_path:
                 assert store.original(row.id).startswith(b"\x89PNG")
     assert seen_counts == sorted(seen_counts)  # nothing committed is ever lost
     assert 0 < seen_counts[-1] < 300, seen_counts  # the kills really landed mid-import
-    code, out, _ = run("import", "--offline", "--json", str(folder))
+    code, _, _ = run("import", "--offline", "--json", str(folder))
     assert code == 0
     assert len(json.loads(run("list", "--json")[1])) == 300

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QPen, QPol
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QPushButton, QWidget
 
 from .cards import GRID_SIZE, CardDelegate
+from .qtcompat import emit
 from .widgets import vbox
 
 
@@ -86,10 +87,10 @@ class CollectionView(QListView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.open_requested.emit()
+            emit(self.open_requested)
             return
         if event.key() == Qt.Key.Key_Delete and self.currentIndex().isValid():
-            self.delete_requested.emit()
+            emit(self.delete_requested)
             return
         super().keyPressEvent(event)
 
@@ -125,7 +126,7 @@ class EmptyState(QWidget):
         self.button.clicked.connect(self._clicked)
         self.secondary = QLabel('<a href="check">Check a badge someone sent you</a>')
         self.secondary.setToolTip("Verify a badge without adding it to your wallet (Ctrl+K)")
-        self.secondary.linkActivated.connect(lambda _link: self.check_clicked.emit())
+        self.secondary.linkActivated.connect(self._check_link)
         self.text.setFixedWidth(TEXT_WIDTH)
         layout.addSpacing(ART_SIZE + 24)
         layout.addWidget(self.title)
@@ -197,8 +198,11 @@ class EmptyState(QWidget):
                 painter.drawPolyline(ribbon)
         painter.end()
 
+    def _check_link(self, _link: str) -> None:
+        emit(self.check_clicked)
+
     def _clicked(self) -> None:
         if self.mode == "empty":
-            self.import_clicked.emit()
+            emit(self.import_clicked)
         else:
-            self.clear_search_clicked.emit()
+            emit(self.clear_search_clicked)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFrame, QPushButton, QSizePolicy, QTextBrowser, QV
 from . import dialogs
 from .cards import paint_thumbnail
 from .images import decode_image
+from .qtcompat import emit
 from .report_html import Resources, checks_html, esc, https, link, resources_for, section
 from .session import WalletSession
 from .theme import format_date, relative_time, verdict_style
@@ -122,17 +123,17 @@ class DetailPane(QWidget):
 
     def _reverify(self) -> None:
         if self.record_id:
-            self.reverify_requested.emit(self.record_id)
+            emit(self.reverify_requested, self.record_id)
 
     def _remove(self) -> None:
         if self.record_id:
-            self.remove_requested.emit(self.record_id)
+            emit(self.remove_requested, self.record_id)
 
     def _copy(self) -> None:
         url = share_link(self.record.credential) if self.record is not None else None
         if url:
             QGuiApplication.clipboard().setText(url)
-            self.message.emit("Link copied to the clipboard.")
+            emit(self.message, "Link copied to the clipboard.")
 
     def _open_issuer(self) -> None:
         url = https(self.record.credential.issuer.url) if self.record is not None else None
@@ -147,11 +148,11 @@ class DetailPane(QWidget):
         base = "".join(c if c.isalnum() or c in " -_" else "_" for c in credential.display_name).strip() or "badge"
         path = dialogs.ask_save_path(self, "Export baked badge", base + suffix, "Baked badge (*.png *.svg)")
         if path:
-            self.export_requested.emit(self.record.record_id, path)
+            emit(self.export_requested, self.record.record_id, path)
 
     def _anchor(self, url: QUrl) -> None:
         if url.scheme() == RECORD_SCHEME:
-            self.open_record_requested.emit(url.path())
+            emit(self.open_record_requested, url.path())
         elif url.scheme() == "https":
             QDesktopServices.openUrl(url)
 

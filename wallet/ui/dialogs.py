@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from wallet import __version__
 
+from .qtcompat import emit
 from .theme import icon_color, status_icon, verdict_style
 
 MIN_PASSPHRASE = 8
@@ -196,7 +197,7 @@ class PassphraseDialog(QDialog):
         if self.choosing and (self.confirm is None or self.confirm.text() != text or len(text) < MIN_PASSPHRASE):
             self.show_error("The passphrases must match and be at least 8 characters long.")
             return
-        self.submitted.emit(text)
+        emit(self.submitted, text)
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.busy_bar.setVisible(busy)

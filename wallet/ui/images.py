@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QImageIOHandler, QImageReader
 
+from .qtcompat import emit
 from .workers import Progress, TaskManager
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class ThumbnailCache(QObject):
             else:
                 self._images[record_id] = image
                 self._used += image.sizeInBytes()
-            self.ready.emit(record_id)
+            emit(self.ready, record_id)
         while self._used > self._budget and self._images:
             _, old = self._images.popitem(last=False)
             self._used -= old.sizeInBytes()
@@ -145,7 +146,7 @@ class ThumbnailCache(QObject):
         for record_id in ids:
             self._pending.discard(record_id)
             self._missing.add(record_id)
-            self.ready.emit(record_id)
+            emit(self.ready, record_id)
 
     def forget(self, record_id: str) -> None:
         image = self._images.pop(record_id, None)

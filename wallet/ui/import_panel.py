@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
 
+from .qtcompat import emit
 from .session import WalletSession
 from .workers import TaskHandle
 
@@ -88,13 +89,13 @@ class ImportPanel(QFrame):
     def _done(self, summary: Any) -> None:
         self._handle = None
         self.hide()
-        self.finished.emit(summary)
+        emit(self.finished, summary)
         self._next()
 
     def _failed(self, exc: BaseException) -> None:
         self._handle = None
         self.hide()
-        self.failed.emit(exc)
+        emit(self.failed, exc)
         self._next()
 
     def _next(self) -> None:

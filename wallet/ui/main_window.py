@@ -52,6 +52,7 @@ from .dialogs import (
 from .images import ThumbnailCache
 from .import_panel import ImportPanel
 from .models import SORT_KEYS, CollectionModel, Scope
+from .qtcompat import emit
 from .recruiter_view import RecruiterView
 from .session import Change, WalletSession
 from .settings_flow import open_settings
@@ -343,7 +344,7 @@ class MainWindow(QMainWindow):
 
     def _retry_unlock(self) -> None:
         self.show_locked("Opening your wallet…", busy=True)
-        self.retry_unlock.emit()
+        emit(self.retry_unlock)
 
     def attach_store(self, store: Any) -> None:
         """The store is open: show the collection."""
@@ -500,7 +501,7 @@ class MainWindow(QMainWindow):
             return
         self._ready_emitted = True
         self.repaint()
-        self.ready.emit()
+        emit(self.ready)
 
     # ================================================================ import
 

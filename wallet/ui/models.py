@@ -24,6 +24,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from wallet.verify.report import SEVERITY
 
+from .qtcompat import emit
 from .theme import ATTENTION_VERDICTS, format_date, verdict_style
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -276,7 +277,7 @@ class CollectionModel(QAbstractListModel):
         self._visible = [rid for rid, _ in matched]
         self._position = {rid: i for i, rid in enumerate(self._visible)}
         self.endResetModel()
-        self.visible_changed.emit(len(self._visible), len(self._rows))
+        emit(self.visible_changed, len(self._visible), len(self._rows))
 
     # ------------------------------------------------------------ lookups
 
@@ -294,7 +295,7 @@ class CollectionModel(QAbstractListModel):
         """A thumbnail arrived: repaint that card only."""
         index = self.index_of(record_id)
         if index.isValid():
-            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+            emit(self.dataChanged, index, index, [Qt.ItemDataRole.DecorationRole])
 
     def issuers(self) -> list[tuple[str, int]]:
         """(issuer, count) sorted by name, for the sidebar."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import dialogs
+from .qtcompat import emit
 from .report_html import checks_html, esc, resources_for, section
 from .session import WalletSession
 from .theme import relative_time, verdict_style
@@ -118,7 +119,7 @@ class RecruiterView(QWidget):
         self.check_button.setEnabled(True)
         self.result = result
         self._render(result)
-        self.check_finished.emit(result)
+        emit(self.check_finished, result)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

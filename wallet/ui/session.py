@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Signal
 
 from wallet.store import AddItem, AddResult
 
+from .qtcompat import emit
 from .workers import DoneFn, FailFn, Progress, TaskHandle, TaskManager
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ class WalletSession(QObject):
         def note(ids: Sequence[str]) -> None:
             with lock:
                 added.extend(ids)
-            self.imported_some.emit()
+            emit(self.imported_some)
 
         sink = _StoreSink(self, note)
 
@@ -194,16 +195,16 @@ class WalletSession(QObject):
             return import_sources(list(sources), sink, settings, progress=p, cancel=p.cancel)
 
         def finished(summary: Any) -> None:
-            self.changed.emit(Change("import", tuple(added)))
+            emit(self.changed, Change("import", tuple(added)))
             done(summary)
 
         def broke(exc: BaseException) -> None:
             if added:
-                self.changed.emit(Change("import", tuple(added)))
+                emit(self.changed, Change("import", tuple(added)))
             if failed is not None:
                 failed(exc)
             else:
-                self.tasks.unhandled_error.emit(exc)
+                emit(self.tasks.unhandled_error, exc)
 
         return self.tasks.run_background("import", work, done=finished, failed=broke, progress=progress)
 
@@ -214,7 +215,7 @@ class WalletSession(QObject):
         store = self.store
 
         def finished(removed: Any) -> None:
-            self.changed.emit(Change("remove", (record_id,)))
+            emit(self.changed, Change("remove", (record_id,)))
             done(removed)
 
         return self.tasks.run_store("remove", lambda _p: store.remove(record_id), done=finished, failed=failed)
@@ -224,7 +225,7 @@ class WalletSession(QObject):
         record_id = str(getattr(removed, "record_id", ""))
 
         def finished(result: Any) -> None:
-            self.changed.emit(Change("restore", (record_id,)))
+            emit(self.changed, Change("restore", (record_id,)))
             if done is not None:
                 done(result)
 
@@ -241,7 +242,7 @@ class WalletSession(QObject):
         offline = self.offline
 
         def finished(results: Any) -> None:
-            self.changed.emit(Change("reverify", tuple(ids)))
+            emit(self.changed, Change("reverify", tuple(ids)))
             done(results)
 
         return self.tasks.run_background(
@@ -256,7 +257,7 @@ class WalletSession(QObject):
         store = self.store
         if store is not None:
             self.tasks.run_store("settings", lambda _p: store.set_setting(SETTING_OFFLINE, "1" if offline else "0"))
-        self.changed.emit(Change("settings"))
+        emit(self.changed, Change("settings"))
 
     # ------------------------------------------------------------ export
 
@@ -308,7 +309,7 @@ class WalletSession(QObject):
         store = self.store
 
         def finished(result: Any) -> None:
-            self.changed.emit(Change("restore_backup"))
+            emit(self.changed, Change("restore_backup"))
             done(result)
 
         return self.tasks.run_store(

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from .models import ALL, ATTENTION, RECENT, Scope
+from .qtcompat import emit
 
 SCOPE_ROLE = Qt.ItemDataRole.UserRole + 10
 RECRUITER = "recruiter"
@@ -79,7 +80,7 @@ class Sidebar(QTreeWidget):
         elif isinstance(current_scope, Scope) and current_scope.kind == "issuer":
             self.setCurrentItem(self.all_item)  # that issuer is gone
             self.blockSignals(False)
-            self.scope_selected.emit(ALL)
+            emit(self.scope_selected, ALL)
             return
         self.blockSignals(False)
 
@@ -94,6 +95,6 @@ class Sidebar(QTreeWidget):
             return
         scope = current.data(0, SCOPE_ROLE)
         if scope == RECRUITER:
-            self.recruiter_selected.emit()
+            emit(self.recruiter_selected)
         elif isinstance(scope, Scope):
-            self.scope_selected.emit(scope)
+            emit(self.scope_selected, scope)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 from wallet.errors import PassphraseRequired, WalletError, WrongPassphrase
 
 from .dialogs import CREATE, UNLOCK, PassphraseDialog
+from .qtcompat import emit
 from .workers import TaskManager
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class Unlocker(QObject):
         if self.dialog is not None:
             self.dialog.accept()
             self.dialog = None
-        self.unlocked.emit(store)
+        emit(self.unlocked, store)
 
     def _refused(self, exc: BaseException) -> None:
         if isinstance(exc, PassphraseRequired):
@@ -99,20 +100,20 @@ class Unlocker(QObject):
             if self.dialog is not None:
                 self.dialog.show_error(exc.user_message)
             else:
-                self.failed.emit(exc.user_message)
+                emit(self.failed, exc.user_message)
         else:
             log.error("the wallet could not be opened", exc_info=exc)
             message = f"The wallet could not be opened ({type(exc).__name__}: {exc})."
             if self.dialog is not None:
                 self.dialog.show_error(message)
             else:
-                self.failed.emit(message)
+                emit(self.failed, message)
 
     # ------------------------------------------------------------ the dialog
 
     def _ask(self, error: str | None) -> None:
         if not self._interactive:
-            self.failed.emit(error or f"The wallet needs a passphrase: set {PASSPHRASE_ENV}.")
+            emit(self.failed, error or f"The wallet needs a passphrase: set {PASSPHRASE_ENV}.")
             return
         if self.dialog is None:
             self.dialog = PassphraseDialog(
@@ -121,7 +122,7 @@ class Unlocker(QObject):
             self.dialog.submitted.connect(self._submitted)
             self.dialog.rejected.connect(self._rejected)
             self.dialog.open()
-            self.asking.emit(self.new_wallet)
+            emit(self.asking, self.new_wallet)
         if error:
             self.dialog.show_error(error)
         else:
@@ -134,4 +135,4 @@ class Unlocker(QObject):
 
     def _rejected(self) -> None:
         self.dialog = None
-        self.cancelled.emit()
+        emit(self.cancelled)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from wallet.verify.report import DATES, ISSUER, PROOF, RECIPIENT, STATUS, STRUCTURE
 
+from .qtcompat import emit
 from .theme import icon_color, paint_shape, status_style, tone_colors
 
 CHECK_TITLES = {
@@ -211,7 +212,7 @@ class MessageBar(QFrame):
     def dismiss(self) -> None:
         self._timer.stop()
         self.hide()
-        self.closed.emit()
+        emit(self.closed)
 
 
 def vbox(parent: QWidget, margins: int = 0, spacing: int = 6) -> QVBoxLayout:

@@ -27,6 +27,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
+from .qtcompat import emit
+
 log = logging.getLogger(__name__)
 
 DoneFn = Callable[[Any], None]
@@ -51,7 +53,7 @@ class Progress:
         self.cancel = cancel
 
     def __call__(self, done: int, total: int, payload: Any = None) -> None:
-        self._signals.progress.emit(self._task_id, done, total, payload)
+        emit(self._signals.progress, self._task_id, done, total, payload)
 
     @property
     def cancelled(self) -> bool:
@@ -73,11 +75,11 @@ class Worker(QRunnable):
         try:
             result = self._fn(Progress(self._task_id, self._signals, self._cancel))
         except BaseException as exc:  # handed to the GUI thread, which shows it; never lost in a thread
-            self._signals.failed.emit(self._task_id, exc)
+            emit(self._signals.failed, self._task_id, exc)
             if not isinstance(exc, Exception):
                 raise
         else:
-            self._signals.finished.emit(self._task_id, result)
+            emit(self._signals.finished, self._task_id, result)
 
 
 class _SyncCall(QRunnable):
@@ -181,7 +183,7 @@ class TaskManager(QObject):
     ) -> TaskHandle:
         handle = TaskHandle(next(self._ids), name)
         self._pending[handle.task_id] = _Pending(handle, done, failed, progress)
-        self.task_started.emit(name)
+        emit(self.task_started, name)
         pool.start(Worker(handle.task_id, fn, self._signals, handle.cancel_event))
         return handle
 
@@ -232,7 +234,7 @@ class TaskManager(QObject):
         if pending is None:
             return
         pending.handle.running = False
-        self.task_ended.emit(pending.handle.name)
+        emit(self.task_ended, pending.handle.name)
         if self._closing:
             return
         if pending.done is not None:
@@ -244,14 +246,14 @@ class TaskManager(QObject):
         if pending is None:
             return
         pending.handle.running = False
-        self.task_ended.emit(pending.handle.name)
+        emit(self.task_ended, pending.handle.name)
         log.debug("task %s failed", pending.handle.name, exc_info=exc)
         if self._closing:
             return
         if pending.failed is not None:
             pending.failed(exc)
         else:
-            self.unhandled_error.emit(exc)
+            emit(self.unhandled_error, exc)
 
     @Slot(int, int, int, object)
     def _on_progress(self, task_id: int, done: int, total: int, payload: Any) -> None:
