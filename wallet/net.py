@@ -16,11 +16,11 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
-import urllib3
+if TYPE_CHECKING:  # requests costs ~75 ms to import; offline runs never need it
+    import requests
 
 from wallet.errors import NetworkError, OfflineError
 
@@ -54,15 +54,21 @@ class Fetcher:
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
     total_seconds: float = 20.0  # wall-clock cap for one fetch, including slow trickles
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session | None = None  # made on first fetch
     _cache: dict[str, Response] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     fetched: list[str] = field(default_factory=list, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.session.headers["User-Agent"] = USER_AGENT
-        self.session.max_redirects = MAX_REDIRECTS
-        self.session.trust_env = True  # honour REQUESTS_CA_BUNDLE / proxies like the rest of the system
+    def _session(self) -> requests.Session:
+        import requests
+
+        if self.session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            session.max_redirects = MAX_REDIRECTS
+            session.trust_env = True  # honour REQUESTS_CA_BUNDLE / proxies like the rest of the system
+            self.session = session
+        return self.session
 
     @property
     def online(self) -> bool:
@@ -95,12 +101,15 @@ class Fetcher:
         return self.get(url, accept=accept, cache=cache).json()
 
     def _fetch(self, url: str, accept: str) -> Response:
+        import requests
+
+        session = self._session()
         deadline = time.monotonic() + self.total_seconds
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             self.fetched.append(current)
             try:
-                raw = self.session.get(
+                raw = session.get(
                     current,
                     headers={"Accept": accept},
                     timeout=self.timeout,
@@ -128,6 +137,9 @@ class Fetcher:
         raise NetworkError(f"{url} redirected too many times.")
 
     def _read_capped(self, raw: requests.Response, url: str, deadline: float) -> bytes:
+        import requests
+        import urllib3
+
         declared = raw.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise NetworkError(f"{url} is larger than the {self.max_bytes // 1024} KB the wallet accepts.")

@@ -29,15 +29,6 @@ INDEX: list[dict[str, Any]] = json.loads((OUT / "clr" / "INDEX.json").read_text(
 IDS = [e["file"] for e in INDEX]
 NOW = datetime(2026, 6, 1, tzinfo=UTC)  # as in test_js_corpus.py: after 2025-01-01, before 2099
 
-# The pipeline only verifies a CLR's embedded credentials when the CLR's own checks pass
-# (wallet/verify/pipeline.py: the early return after a failed issuer/proof check passes no
-# ``children``), so a CLR whose own signature fails has ``report.children == ()``.  The
-# verdict is still right (invalid_signature); only the per-child reports are missing.
-NO_CHILDREN_WHEN_OWN_PROOF_FAILS = pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.verify returns before _children() when the CLR's own proof fails",
-)
-
 
 def _options() -> VerifyOptions:
     return VerifyOptions(fetcher=Fetcher(offline=True), now=NOW)
@@ -90,10 +81,7 @@ def test_clr_verdict_matches_reference(entry: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "entry",
-    [
-        pytest.param(e, marks=NO_CHILDREN_WHEN_OWN_PROOF_FAILS) if e["expected_own_verdict"] != "valid" else e
-        for e in INDEX
-    ],
+    [e for e in INDEX],
     ids=IDS,
 )
 def test_clr_report_has_one_child_report_per_embedded_credential(entry: dict[str, Any]) -> None:

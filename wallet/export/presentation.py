@@ -29,18 +29,20 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from wallet.errors import ExportError, WalletError
+from wallet.formats.common import iso_z
 from wallet.model import Credential
 from wallet.verify import multibase
 from wallet.verify.canonical import to_quads
 from wallet.verify.documents import ContextLoader
 from wallet.verify.options import VerifyOptions
+from wallet.verify.proofs.data_integrity import sign_eddsa_rdfc_2022, verify_proofs
 from wallet.verify.rdfc import Budget
 from wallet.verify.report import FAIL, INVALID_SIGNATURE, PASS, SKIPPED, UNKNOWN, Check
 
@@ -167,8 +169,6 @@ def sign_presentation(
     domain: str | None = None,
 ) -> dict[str, Any]:
     """Add the holder's eddsa-rdfc-2022 authentication proof."""
-    from wallet.verify.proofs.data_integrity import sign_eddsa_rdfc_2022
-
     try:
         return sign_eddsa_rdfc_2022(
             presentation,
@@ -205,8 +205,6 @@ def check_presentation(document: Any, options: VerifyOptions, loader: ContextLoa
                 "The presentation is signed with a key that is not the holder's.",
                 INVALID_SIGNATURE,
             )
-    from wallet.verify.proofs.data_integrity import verify_proofs
-
     issuer_check, proof_check = verify_proofs(document, holder, options, loader, purpose=PURPOSE)
     if proof_check.status == PASS and issuer_check.status in (PASS, SKIPPED):
         extra = []
@@ -230,8 +228,3 @@ def short_did(did: str) -> str:
     """``did:key:z6Mk…a1B2`` – enough to compare by eye."""
     tail = did.removeprefix("did:key:")
     return f"did:key:{tail[:8]}…{tail[-4:]}" if len(tail) > 16 else did
-
-
-def iso_z(moment: datetime) -> str:
-
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -79,7 +79,14 @@ def verify(
         checks.append(Check(PROOF, FAIL, exc.user_message, MALFORMED))
 
     if any(c.status == FAIL for c in checks):
-        return _report(credential, options, _skip_rest(checks), endorsements=_endorsements(credential, options, loader))
+        # The embedded credentials carry their own proofs, so their reports still say something true.
+        return _report(
+            credential,
+            options,
+            _skip_rest(checks),
+            children=_children(credential, options, loader),
+            endorsements=_endorsements(credential, options, loader),
+        )
 
     if status_check is None:
         status_check = check_status(
