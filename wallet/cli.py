@@ -24,6 +24,8 @@ from wallet.errors import WalletError
 if TYPE_CHECKING:
     from wallet.store import WalletStore
 
+PDF_RENDERER: Callable[[str, Path], None] | None = None  # set by wallet.main (the PDF writer is Qt's)
+
 EXIT_OK = 0
 EXIT_NEGATIVE = 1
 EXIT_USAGE = 2
@@ -55,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--offline", action="store_true", help="never use the network")
     p.add_argument("--recipient", action="append", default=[], metavar="ID", help="your e-mail/URL/DID to match")
+    p.add_argument("--challenge", help="expected presentation challenge (résumé bundles)")
+    p.add_argument("--domain", help="expected presentation domain (résumé bundles)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("import", help="add badges (files, folders, ZIPs, URLs) to the wallet")
@@ -91,6 +95,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="merge a backup file into the wallet")
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=cmd_restore)
+
+    export = sub.add_parser("export", help="share badges: links, QR codes, baked files, portfolio site, résumé bundle")
+    what = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    p = what.add_parser("link", help="print the badge's verification link (or LinkedIn add-to-profile link)")
+    p.add_argument("id")
+    p.add_argument("--linkedin", action="store_true", help="print the LinkedIn add-to-profile URL")
+    p.add_argument("--online", action="store_true", help="confirm that the credential's own https id answers")
+    p.set_defaults(func=cmd_export_link)
+    p = what.add_parser("qr", help="write a QR code (PNG or SVG) of the badge's verification URL")
+    p.add_argument("id")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png|FILE.svg")
+    p.add_argument("--base-url", help="where you publish the portfolio site (used when there is no public link)")
+    p.set_defaults(func=cmd_export_qr)
+    p = what.add_parser("bake", help="write the credential into its own image")
+    p.add_argument("id")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.png|FILE.svg")
+    p.set_defaults(func=cmd_export_bake)
+    p = what.add_parser("site", help="write a static portfolio site")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.add_argument("--base-url", help="the address the site will be published at")
+    p.set_defaults(func=cmd_export_site)
+    p = what.add_parser("bundle", help="write a résumé bundle ZIP a recruiter can open and verify")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.zip")
+    p.add_argument("--challenge", help="a challenge the recruiter gave you, signed into the presentation")
+    p.add_argument("--domain", help="the recruiter's domain, signed into the presentation")
+    p.set_defaults(func=cmd_export_bundle)
 
     p = sub.add_parser("skills", help="your skills map, or a gap report against a target role")
     p.add_argument("--target", metavar="FILE|TEXT", help="a role: JSON file, text file, or a list of skills")
@@ -178,7 +210,13 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from wallet.recruiter import check_target
 
-    result = check_target(args.target, offline=args.offline, recipient_ids=tuple(args.recipient))
+    result = check_target(
+        args.target,
+        offline=args.offline,
+        recipient_ids=tuple(args.recipient),
+        challenge=args.challenge,
+        domain=args.domain,
+    )
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2), file=out)
     else:
@@ -394,6 +432,84 @@ def cmd_restore(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with open_store(args) as store:
         result = restore_backup(store, Path(args.file), passphrase)
     print(f"Restored {result.added} badges ({result.duplicates} already in the wallet).", file=out)
+    return EXIT_OK
+
+
+def cmd_export_link(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wallet.export.links import copy_text, linkedin_link, verification_url
+    from wallet.net import Fetcher
+
+    with open_store(args) as store:
+        credential = store.get(_resolve_id(store, args.id)).credential
+    if args.linkedin:
+        link = linkedin_link(credential, verification_url(credential))
+        print(link.url, file=out)
+        if link.omitted:
+            print("Some fields did not fit in the link; add them by hand:", file=err)
+            print(copy_text(credential), file=err)
+        return EXIT_OK
+    url = verification_url(credential, Fetcher(offline=False) if args.online else None)
+    if url is None:
+        print("This badge has no public verification link. Copy these fields instead:", file=err)
+        print(copy_text(credential), file=out)
+        return EXIT_NEGATIVE
+    print(url, file=out)
+    return EXIT_OK
+
+
+def cmd_export_qr(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wallet.export.links import verification_link
+    from wallet.export.qr import make_qr
+    from wallet.export.site import site_page_url
+
+    with open_store(args) as store:
+        record_id = _resolve_id(store, args.id)
+        credential = store.get(record_id).credential
+    link = verification_link(credential)
+    url = link.url if link and link.proves_award else None  # a badge's general page proves nothing
+    if url is None and args.base_url:
+        url = site_page_url(args.base_url, record_id, credential)
+    if url is None:
+        raise UsageError(
+            "This badge has no public link; publish it with `export site --base-url URL` and pass --base-url."
+        )
+    make_qr(url, Path(args.output))
+    print(f"Wrote {args.output} ({url})", file=out)
+    return EXIT_OK
+
+
+def cmd_export_bake(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wallet.export.bake import export_baked
+
+    with open_store(args) as store:
+        export_baked(store, _resolve_id(store, args.id), Path(args.output))
+    print(f"Wrote {args.output}", file=out)
+    return EXIT_OK
+
+
+def cmd_export_site(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wallet.export.site import export_site
+
+    with open_store(args) as store:
+        records = [store.get(_resolve_id(store, i)) for i in args.ids]
+        result = export_site(records, Path(args.output), base_url=args.base_url)
+    print(f"Wrote a portfolio site with {len(records)} badges to {args.output}", file=out)
+    for note in getattr(result, "notes", ()):
+        print(f"note: {note}", file=err)
+    return EXIT_OK
+
+
+def cmd_export_bundle(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from wallet.export.bundle import write_bundle
+
+    with open_store(args) as store:
+        ids = [_resolve_id(store, i) for i in args.ids]
+        result = write_bundle(
+            store, ids, Path(args.output), challenge=args.challenge, domain=args.domain, pdf_renderer=PDF_RENDERER
+        )
+    print(f"Wrote {args.output}: {len(ids)} badges, signed by {result.holder}", file=out)
+    for note in result.notes:
+        print(f"note: {note}", file=err)
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ This module sits above both faces so that neither has to import the other.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,9 +15,17 @@ def main(argv: list[str] | None = None) -> int:
         from wallet.ui.app import run_app
 
         return run_app(args)
-    from wallet.cli import main as cli_main
+    import wallet.cli
 
-    return cli_main(args)
+    wallet.cli.PDF_RENDERER = _render_pdf
+    return wallet.cli.main(args)
+
+
+def _render_pdf(html: str, path: Path) -> None:
+    """Qt's PDF writer for the résumé bundle, imported only when a bundle is written."""
+    from wallet.ui.pdf import render_pdf
+
+    render_pdf(html, path)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Check something somebody sent you, without adding it to your wallet.
 
 ``badgewallet verify`` and the app's "Check a badge" mode both come here: a
-file (baked image, JSON, JWT), a URL, and – through ``wallet.export`` – a
-résumé bundle or a QR image.  The answer is one verdict on top (the worst of
+file (baked image, JSON, JWT), a URL, and – through
+``wallet.export.recruiter_checks`` – a résumé bundle or a QR image.  The answer is one verdict on top (the worst of
 the items) plus a report per credential.
 """
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wallet.errors import LimitExceeded, NetworkError, WalletError
+from wallet.export.recruiter_checks import check_special
 from wallet.formats import parse
 from wallet.limits import DEFAULT_LIMITS
 from wallet.net import Fetcher
@@ -31,14 +32,21 @@ def check_target(
     offline: bool = False,
     recipient_ids: tuple[str, ...] = (),
     now: datetime | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> CheckResult:
     """Verify a file or URL and everything in it; never raises for bad input."""
     fetcher = Fetcher(offline=offline)
-    options = VerifyOptions(fetcher=fetcher, recipient_ids=recipient_ids, now=now or datetime.now(UTC))
+    options = VerifyOptions(
+        fetcher=fetcher, recipient_ids=recipient_ids, now=now or datetime.now(UTC), challenge=challenge, domain=domain
+    )
     try:
         data, name = _load(target, fetcher)
     except WalletError as exc:
         return CheckResult(target, (_failed(exc.user_message, options),), online=not offline)
+    special = check_special(data, name, options)  # résumé bundle or QR image
+    if special is not None:
+        return special
     try:
         credentials = parse(data, name)
     except WalletError as exc:

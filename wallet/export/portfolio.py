@@ -117,14 +117,31 @@ class SkillView:
     badges: tuple[tuple[str, str], ...]  # (slug, badge name)
 
 
-def build_badges(items: Sequence[ExportItem], *, fetcher: Fetcher | None = None) -> list[BadgeView]:
-    """One view per item, in the given order, with unique file-safe slugs."""
+def build_badges(
+    items: Sequence[ExportItem], *, fetcher: Fetcher | None = None, numbered: bool = True
+) -> list[BadgeView]:
+    """One view per item, in the given order, with unique file-safe slugs.
+
+    Bundles number their files (a recruiter reads them in order); a published
+    site uses ``stable_slug`` instead, so a badge keeps its address – and its
+    printed QR code – whatever else is exported with it.
+    """
     views: list[BadgeView] = []
     used: set[str] = set()
     for number, item in enumerate(items, start=1):
-        slug = unique_slug(f"{number:02d}-{slugify(item.credential.display_name)}", used)
+        base = (
+            f"{number:02d}-{slugify(item.credential.display_name)}"
+            if numbered
+            else stable_slug(item.record_id, item.credential)
+        )
+        slug = unique_slug(base, used)
         views.append(badge_view(item, slug, fetcher=fetcher))
     return views
+
+
+def stable_slug(record_id: str, credential: Credential) -> str:
+    """The page name of a badge on a published site: its name plus a short record id."""
+    return f"{slugify(credential.display_name)}-{record_id[:8]}"
 
 
 def badge_view(item: ExportItem, slug: str, *, fetcher: Fetcher | None = None) -> BadgeView:

@@ -45,7 +45,7 @@ from wallet.verify import Report, VerifyOptions, verify
 from wallet.verify.report import FAIL, INVALID_SIGNATURE, MALFORMED, PASS, STRUCTURE, TAMPERED, UNKNOWN, Check
 
 if TYPE_CHECKING:
-    from wallet.recruiter import CheckResult
+    from wallet.verify.summary import CheckResult
 
 CHECK_MANIFEST = "manifest"
 CHECK_PRESENTATION = "presentation"
@@ -311,7 +311,7 @@ def _result(name: str, reports: list[Report], checks: list[Check], options: Veri
     Imported here, not at module level: ``wallet.recruiter`` calls into this
     module, so a module-level import would be circular.
     """
-    from wallet.recruiter import CheckResult
+    from wallet.verify.summary import CheckResult
 
     return CheckResult(name, tuple(reports), tuple(checks), online=options.online, checked_at=options.now)
 

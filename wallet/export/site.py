@@ -35,6 +35,7 @@ from wallet.export.portfolio import (
     build_badges,
     human_date,
     require_items,
+    stable_slug,
     top_skill_views,
     verdict_counts,
 )
@@ -81,7 +82,7 @@ def export_site(
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     items = [ExportItem(r.record_id, r.credential, r.credential.original, r.report) for r in records]
     require_items(items)
-    badges = build_badges(items, fetcher=fetcher)
+    badges = build_badges(items, fetcher=fetcher, numbered=False)
     skills = top_skill_views(items, badges, moment)
     common = {"title": title, "generated": human_date(moment)}
     notes: list[str] = []
@@ -128,6 +129,12 @@ def _qr_for(badge: BadgeView, page_url: str | None, folder: Path, notes: list[st
         '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n", encoding="utf-8"
     )
     return Markup(svg), caption  # our own SVG; its only text is escaped by qr_svg_text
+
+
+def site_page_url(base_url: str, record_id: str, credential: Credential) -> str:
+    """Where ``export_site(..., base_url=base_url)`` publishes this badge's page."""
+    base = _normalise_base(base_url) or ""
+    return urljoin(base, f"badges/{stable_slug(record_id, credential)}.html")
 
 
 def _normalise_base(base_url: str | None) -> str | None:
