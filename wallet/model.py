@@ -184,13 +184,12 @@ class Credential:
     @property
     def skills(self) -> tuple[str, ...]:
         """Skill names named by the achievement: alignments first, then tags."""
-        seen: dict[str, None] = {}
-        for a in self.achievement.alignments:
-            if a.target_name:
-                seen.setdefault(a.target_name, None)
-        for t in self.achievement.tags:
-            seen.setdefault(t, None)
-        return tuple(seen)
+        seen: dict[str, str] = {}  # case-folded, whitespace-collapsed name → first spelling seen
+        names = [a.target_name for a in self.achievement.alignments] + list(self.achievement.tags)
+        for name in names:
+            if name and name.strip():
+                seen.setdefault(" ".join(name.casefold().split()), name.strip())
+        return tuple(seen.values())
 
     @property
     def issuer_name(self) -> str:

@@ -7,6 +7,8 @@ import hashlib
 import json
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
+from pyld.jsonld import JsonLdProcessor
 from pyld.nquads import parse_nquads
 
 from wallet.errors import ContextNotAllowed, LimitExceeded
@@ -25,8 +28,13 @@ from wallet.verify.canonical import (
     canonicalize,
     check_json_shape,
     dataset_to_quads,
+    to_quads,
 )
+from wallet.formats import parse
+from wallet.net import Fetcher
+from wallet.verify import VerifyOptions
 from wallet.verify.documents import ContextEntry, ContextLoader
+from wallet.verify.pipeline import verify
 from wallet.verify.rdfc import Budget, canonicalize_quads, distinct_permutations, escape_literal
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -354,3 +362,130 @@ def test_warm_canonicalization_is_fast(loader: ContextLoader) -> None:
         canonicalize(config, loader)
         times.append(time.perf_counter() - start)
     assert statistics.median(times) < 0.025  # measured ≈ 1.5 ms; generous for slow CI machines
+
+
+# --------------------------------------------------------------------------- memoised context processing
+
+JS_VALID = DATA / "gen" / "js" / "out" / "ldp" / "vc2" / "eddsa-rdfc-2022" / "valid.json"
+V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+@pytest.fixture
+def term_definitions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every term definition pyld builds while the test runs (the cost the processed-context memo saves)."""
+    built: list[str] = []
+    original = JsonLdProcessor._create_term_definition
+
+    def counting(self: JsonLdProcessor, active_ctx: Any, local_ctx: Any, term: str, *args: Any, **kwargs: Any) -> Any:
+        built.append(term)
+        return original(self, active_ctx, local_ctx, term, *args, **kwargs)
+
+    monkeypatch.setattr(JsonLdProcessor, "_create_term_definition", counting)
+    return built
+
+
+def test_second_verification_builds_no_term_definitions(term_definitions: list[str]) -> None:
+    """Type-scoped contexts used to miss pyld's cache on every verification (~160 term definitions rebuilt)."""
+    credential = next(c for c in parse(JS_VALID.read_bytes(), JS_VALID.name) if c.parent_id is None)
+    options = VerifyOptions(fetcher=Fetcher(offline=True), now=datetime(2026, 6, 1, tzinfo=UTC))
+    loader = ContextLoader()
+    memo = loader.processed_cache
+    assert verify(credential, options, loader=loader).verdict == "valid"
+    first_builds, first_misses = len(term_definitions), memo.misses
+    assert first_builds > 100 and first_misses > 5
+    term_definitions.clear()
+    hits = memo.hits
+    assert verify(credential, options, loader=loader).verdict == "valid"
+    assert term_definitions == []
+    assert memo.misses == first_misses  # every context-processing step of the second run was a hit
+    assert memo.hits - hits >= 10  # top-level contexts plus the type-scoped ones (Profile, Achievement, …)
+
+
+def test_memo_keys_type_scoped_contexts_by_the_active_context(loader: ContextLoader) -> None:
+    """Achievement's scoped context applied on two different active contexts gives two different results."""
+    achievement = {"id": "urn:a", "type": ["Achievement"], "name": "A", "criteria": {"narrative": "n"}}
+    achievement["extraProp"] = "e"  # defined by neither context, only by the @vocab below
+    body = {
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:example:issuer", "type": ["Profile"]},
+        "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"type": ["AchievementSubject"], "achievement": achievement},
+    }
+    with_vocab = {"@context": [V2, OB303, {"@vocab": "https://vocab.example/#"}], **body}
+    without = {"@context": [V2, OB303], **body}
+    first = canonicalize(with_vocab, loader)
+    assert "<https://vocab.example/#extraProp>" in first
+    with pytest.raises(DroppedTermError) as info:
+        canonicalize(without, loader)
+    assert info.value.term == "extraProp"
+    assert canonicalize(with_vocab, loader) == first
+    assert canonicalize(with_vocab, ContextLoader()) == first  # what a loader with nothing cached says
+
+
+def test_memo_tells_apart_same_type_name_with_different_scoped_contexts(loader: ContextLoader) -> None:
+    def doc(host: str) -> dict[str, Any]:
+        scoped = {"name": f"https://{host}/name"}
+        context = {"@version": 1.1, "Thing": {"@id": "https://t.example/Thing", "@context": scoped}}
+        return {"@context": context, "@id": "urn:x", "@type": "Thing", "name": "v"}
+
+    for _ in range(2):
+        assert "<https://a.example/name>" in canonicalize(doc("a.example"), loader)
+        assert "<https://b.example/name>" in canonicalize(doc("b.example"), loader)
+
+
+def test_memo_tells_apart_equal_values_of_different_json_types(loader: ContextLoader) -> None:
+    """``True == 1 == 1.0`` in Python (with equal hashes), but ``@propagate`` must be a JSON boolean."""
+
+    def doc(propagate: object) -> dict[str, Any]:
+        return {"@context": {"@propagate": propagate, "@vocab": "https://v.example/"}, "@id": "urn:x", "p": "v"}
+
+    assert "<https://v.example/p>" in canonicalize(doc(True), loader)
+    for value in (1, 1.0, "true"):
+        with pytest.raises(CanonicalizationError, match="invalid @propagate value"):
+            canonicalize(doc(value), loader)
+    assert "<https://v.example/p>" in canonicalize(doc(True), loader)
+
+
+def test_processed_context_memo_is_bounded_and_stays_correct() -> None:
+    loader = ContextLoader()
+    loader.processed_cache.maxsize = 5
+
+    def doc(i: int) -> dict[str, Any]:
+        return {"@context": [V2, {"@vocab": f"https://v{i}.example/#"}], "@id": "urn:x", "p": "v"}
+
+    first = canonicalize(doc(0), loader)
+    for i in range(1, 30):
+        assert f"<https://v{i}.example/#p>" in canonicalize(doc(i), loader)
+        assert len(loader.processed_cache) <= 5
+    assert canonicalize(doc(0), loader) == first
+
+
+def test_concurrent_canonicalization_with_one_loader_agrees_with_serial() -> None:
+    names = ("ob3-eddsa-rdfc-2022.json", "ob3-ecdsa-rdfc-2019-p256.json", "ob3-eddsa-blank-nodes.json")
+    docs = [split(load(GEN / name))[0] for name in names]
+    expected = [canonicalize(d, ContextLoader()) for d in docs]
+    shared = ContextLoader()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda i: canonicalize(docs[i % 3], shared), range(30)))
+    assert results == [expected[i % 3] for i in range(30)]
+
+
+def test_small_document_quads_are_reused_only_for_the_same_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Proof configurations are memoised per loader by exact content and rdfDirection; caps still apply."""
+    _, config = split(load(GEN / "ob3-eddsa-rdfc-2022.json"))
+    loader = ContextLoader()
+    first = to_quads(copy.deepcopy(config), loader, budget=Budget(2.0))
+    calls = []
+    original = JsonLdProcessor.to_rdf
+    monkeypatch.setattr(JsonLdProcessor, "to_rdf", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    assert to_quads(copy.deepcopy(config), loader, budget=Budget(2.0)) == first
+    assert calls == []
+    later = {**config, "created": "2030-01-01T00:00:00Z"}
+    assert to_quads(later, loader, budget=Budget(2.0)) != first
+    assert to_quads(config, loader, budget=Budget(2.0), rdf_direction=None) == first  # no @direction: same quads
+    assert len(calls) == 2
+    with pytest.raises(LimitExceeded, match="statements"):
+        to_quads(config, loader, limits=CanonLimits(max_quads=len(first) - 1), budget=Budget(2.0))
+    with pytest.raises(LimitExceeded, match="longer than"):
+        to_quads(config, loader, budget=Budget(0.0))
+    assert to_quads(config, ContextLoader(), budget=Budget(2.0)) == first

@@ -51,6 +51,7 @@ class DetailPane(QWidget):
     reverify_requested = Signal(str)
     export_requested = Signal(str, str)  # record id, path
     open_record_requested = Signal(str)
+    share_requested = Signal(str)  # record id: the window opens the Share dialog
     message = Signal(str)
 
     def __init__(self, session: WalletSession, parent: QWidget | None = None) -> None:
@@ -105,6 +106,7 @@ class DetailPane(QWidget):
             "Re-verify", "Check signature, issuer, revocation and dates again (Ctrl+R)", self._reverify
         )
         self.copy_button = button("Copy link", "Copy the badge's public address", self._copy)
+        self.share_button = button("Share…", "Link, LinkedIn, QR code and values to copy for this badge", self._share)
         self.issuer_button = button("Issuer page", "Open the issuer's web page", self._open_issuer)
         self.export_button = button("Export…", "Save this badge as a baked PNG or SVG image file", self._export)
         self.remove_button = button("Remove", "Remove this badge from the wallet (Delete; you can undo)", self._remove)
@@ -134,6 +136,10 @@ class DetailPane(QWidget):
         if url:
             QGuiApplication.clipboard().setText(url)
             emit(self.message, "Link copied to the clipboard.")
+
+    def _share(self) -> None:
+        if self.record is not None:
+            emit(self.share_requested, self.record.record_id)
 
     def _open_issuer(self) -> None:
         url = https(self.record.credential.issuer.url) if self.record is not None else None

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import dialogs
+from .bundle_dialog import BundleDialog, open_bundle_dialog
 from .cards import GRID_THUMB, CardDelegate
 from .collection_view import CollectionView, EmptyState
 from .detail import DetailPane
@@ -56,6 +57,7 @@ from .qtcompat import emit
 from .recruiter_view import RecruiterView
 from .session import Change, WalletSession
 from .settings_flow import open_settings
+from .share import ShareDialog
 from .sidebar import Sidebar
 from .widgets import MessageBar, vbox
 
@@ -106,6 +108,8 @@ class MainWindow(QMainWindow):
         self.undo_stack: list[Any] = []
         self.last_import_summary: Any = None
         self._summary_dialog: ImportSummaryDialog | None = None
+        self._share_dialog: ShareDialog | None = None
+        self._bundle_dialog: BundleDialog | None = None
         self._pending_select: str | None = None
         self._ready_emitted = False
 
@@ -207,6 +211,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.list_button)
         row.addSpacing(12)
         row.addWidget(self.import_button)
+        self.bundle_button = QPushButton("Résumé bundle…")
+        self.bundle_button.setToolTip("One signed ZIP of chosen badges for a recruiter (Ctrl+Shift+E)")
+        row.addWidget(self.bundle_button)
         return bar
 
     def _build_locked_page(self) -> QWidget:
@@ -247,10 +254,13 @@ class MainWindow(QMainWindow):
         self.import_folder_action = self._action("Import &folder…", self.choose_import_folder)
         self.paste_action = self._action("&Paste badge or link", self.paste, QKeySequence.StandardKey.Paste)
         self.export_action = self._action("&Export baked badge…", self.detail._export)
+        self.bundle_action = self._action(
+            "&Résumé bundle…", self.open_bundle, "Ctrl+Shift+E", "One signed ZIP of chosen badges for a recruiter"
+        )
         self.settings_action = self._action("&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        for a in (self.import_action, self.import_folder_action, self.paste_action, None, self.export_action, None,
-                  self.settings_action, None, self.quit_action):  # fmt: skip
+        for a in (self.import_action, self.import_folder_action, self.paste_action, None, self.export_action,
+                  self.bundle_action, None, self.settings_action, None, self.quit_action):  # fmt: skip
             file_menu.addSeparator() if a is None else file_menu.addAction(a)
         edit_menu = menu.addMenu("&Edit")
         self.undo_action = self._action("&Undo remove", self.undo, QKeySequence.StandardKey.Undo)
@@ -295,6 +305,8 @@ class MainWindow(QMainWindow):
         self.detail.reverify_requested.connect(lambda rid: self.reverify([rid]))
         self.detail.export_requested.connect(self.export_baked)
         self.detail.open_record_requested.connect(self.select_record)
+        self.detail.share_requested.connect(self.open_share)
+        self.bundle_button.clicked.connect(self.open_bundle)
         self.detail.message.connect(lambda text: self.message_bar.show_message(text, timeout_ms=4000))
         self.import_panel.finished.connect(self._import_finished)
         self.import_panel.failed.connect(self._import_failed)
@@ -652,6 +664,39 @@ class MainWindow(QMainWindow):
             Path(path),
             lambda out: self._say(f"Saved {out}."),
             self.show_error,
+        )
+
+    # ================================================================ share and résumé bundle
+
+    def open_share(self, record_id: str) -> None:
+        """The Share dialog for the record the detail pane shows (it holds the loaded credential)."""
+        record = self.detail.record
+        if record is None or record.record_id != record_id:
+            return
+        if self._share_dialog is not None:
+            self._share_dialog.close()
+            self._share_dialog.deleteLater()
+        self._share_dialog = ShareDialog(record, self.session, self.settings, self)
+        self._share_dialog.open()
+
+    def open_bundle(self) -> None:
+        """Choose badges for a résumé bundle; the current badge starts ticked."""
+        if not self.session.is_open or not self.model.total:
+            self.message_bar.show_message("Add badges to your wallet first.", status="unknown", timeout_ms=4000)
+            return
+        if self._bundle_dialog is not None and self._bundle_dialog.busy:
+            self._bundle_dialog.show()
+            self._bundle_dialog.raise_()
+            return
+        if self._bundle_dialog is not None:
+            self._bundle_dialog.deleteLater()
+        current = self.current_id()
+        self._bundle_dialog = open_bundle_dialog(
+            self,
+            self.session,
+            self.model.all_summaries(),
+            [current] if current else [],
+            lambda result: self._say(f"Saved the résumé bundle to {result.path}."),
         )
 
     # ================================================================ settings

@@ -21,24 +21,34 @@ Pipeline (each stage has a guard, because a credential may be hostile):
 Speed: contexts are the cost (SPECS.md §7).  The loader returns
 ``tag: 'static'`` so pyld keeps processed contexts, and the cache it keeps them
 in is the loader's own (``ContextLoader.resolved_cache``), never pyld's global.
+pyld's own cache misses every type-scoped context (it clones the active
+context first, and the clone gets a fresh ``_uuid``), so ``_SafeProcessor``
+memoises whole context-processing steps in the loader's
+``ContextLoader.processed_cache`` (see ``_SafeProcessor._process_context``):
+a warm verification then builds no term definitions at all.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pyld.context_resolver import ContextResolver
 from pyld.jsonld import DEFAULT_BASE_IRI, JsonLdError, JsonLdProcessor
+from pyld.resolved_context import ResolvedContext
 
 from wallet.errors import ContextNotAllowed, FormatError, LimitExceeded, WalletError
-from wallet.verify.documents import ResolvedCache, find_cause
+from wallet.verify.documents import PROCESSED_CACHE_SIZE, ProcessedContexts, ResolvedCache, find_cause
 from wallet.verify.rdfc import Budget, Quad, Term, blank_node_count, canonicalize_quads
 
 Loader = Callable[[str, Any], dict[str, Any]]
 I18N_DATATYPE = "i18n-datatype"
+# Documents up to this many JSON values (a Data Integrity proof configuration has ~15) have their
+# quads memoised per loader, keyed by their exact content and rdfDirection (``to_quads``).
+SMALL_DOCUMENT_NODES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +91,8 @@ class RelativeIriError(CanonicalizationError):
         self.value = value
 
 
-def check_json_shape(doc: Any, limits: CanonLimits = DEFAULT_LIMITS) -> None:
-    """Depth, node-count and size caps, checked without recursion."""
+def check_json_shape(doc: Any, limits: CanonLimits = DEFAULT_LIMITS) -> int:
+    """Depth, node-count and size caps, checked without recursion; returns the number of values."""
     nodes = 0
     size = 0
     stack: list[tuple[Any, int]] = [(doc, 1)]
@@ -113,14 +123,151 @@ def check_json_shape(doc: Any, limits: CanonLimits = DEFAULT_LIMITS) -> None:
             raise LimitExceeded(
                 f"The credential's JSON is larger than {limits.max_json_bytes // 1000} kB.", detail="json size"
             )
+    return nodes
+
+
+class _Unkeyable(Exception):
+    """A value that ``_content_key`` does not describe exactly (not plain JSON)."""
+
+
+def _content_key(value: Any) -> Hashable:
+    """A hashable key equal for two values only if they are the same JSON, key order included.
+
+    Exact types only: ``1``, ``1.0`` and ``True`` get different keys, and so do
+    ``{"1": …}`` and ``{1: …}``; anything that is not plain JSON (a subclass,
+    a frozendict, a set) raises ``_Unkeyable`` and is simply not memoised.
+    """
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is list:
+        return ("l", *(_content_key(item) for item in value))
+    if kind is dict:
+        items: list[Hashable] = ["d"]
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unkeyable
+            items.append(key)
+            items.append(_content_key(item))
+        return tuple(items)
+    if value is None:
+        return ("n",)
+    if kind is bool:  # tagged apart from int: True == 1 (and hashes alike) in Python
+        return ("b", value)
+    if kind is int:
+        return ("i", value)
+    if kind is float:
+        return ("f", repr(value))  # repr keeps -0.0 apart from 0.0
+    raise _Unkeyable
+
+
+def _has_import(local_ctx: Any) -> bool:
+    """Whether a local context (object or array) has an ``@import`` entry at the top of one of its objects."""
+    if isinstance(local_ctx, dict) and isinstance(local_ctx.get("@context"), (dict, list)):
+        local_ctx = local_ctx["@context"]
+    items = local_ctx if isinstance(local_ctx, list) else [local_ctx]
+    return any(isinstance(item, Mapping) and "@import" in item for item in items)
+
+
+class _PrivateCopies:
+    """A context resolver that hands out private copies of what the real one resolves.
+
+    Used while a context with ``@import`` is processed: pyld merges the
+    importing context *into* the imported context's cached document
+    (``import_ctx.update(ctx)``), which would otherwise add the importer's terms
+    to that context for every later document verified with the same loader.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def resolve(self, active_ctx: Any, context: Any, base: Any, cycles: Any = None) -> list[ResolvedContext]:
+        return [
+            ResolvedContext(copy.deepcopy(resolved.document))
+            for resolved in self._inner.resolve(active_ctx, context, base, cycles)
+        ]
 
 
 class _SafeProcessor(JsonLdProcessor):
-    """pyld's processor with JS ``safe: true`` behaviour and a deadline on expansion."""
+    """pyld's processor with JS ``safe: true`` behaviour, a deadline on expansion and memoised contexts."""
 
-    def __init__(self, budget: Budget) -> None:
+    def __init__(self, budget: Budget, memo: ProcessedContexts | None = None) -> None:
         super().__init__(on_property_dropped=self._dropped)
         self._budget = budget
+        self._memo = memo if memo is not None else ProcessedContexts(PROCESSED_CACHE_SIZE)
+
+    def _get_initial_context(self, options: Any) -> Any:
+        initial = super()._get_initial_context(options)
+        self._memo.add_root(initial)
+        return initial
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        """pyld's context processing, memoised per loader.
+
+        The result of processing ``local_ctx`` on ``active_ctx`` depends only on
+        the two, the flags, ``base``/``processingMode`` and the loader's (pinned)
+        documents, so it is cached under
+        (``_uuid`` of a *stable* active context, local context key, flags, base, mode):
+
+        * the active context must be an object this memo handed out (or pyld's
+          initial context), so its ``_uuid`` names exactly one finished object;
+        * the local context is keyed by identity if it is a scoped context owned
+          by a cached result (loader-private, never edited), else by exact
+          content (``_content_key``).  A caller's object is deep-copied before
+          pyld sees it, so no cache ever holds something the caller may still
+          edit;
+        * calls from inside pyld's own processing (``cycles`` given: scoped
+          contexts validated against a half-built context) are passed through.
+
+        Results keep pyld's ``_uuid`` (unique), which makes them stable keys in
+        turn, so nested type-scoped contexts hit as well.  Errors are not cached.
+        """
+        memo = self._memo
+        key: Hashable | None = None
+        owned = isinstance(local_ctx, (dict, list)) and memo.owns(local_ctx)
+        if cycles is None and memo.is_stable(active_ctx):
+            try:
+                local_key = ("id", id(local_ctx)) if owned else ("v", _content_key(local_ctx))
+            except (_Unkeyable, RecursionError):
+                local_key = None
+            if local_key is not None:
+                key = (
+                    active_ctx["_uuid"],
+                    local_key,
+                    bool(override_protected),
+                    bool(propagate),
+                    bool(validate_scoped),
+                    options.get("base"),
+                    options.get("processingMode"),
+                )
+                cached = memo.get(key)
+                if cached is not None:
+                    return cached
+        if cycles is None and not owned and isinstance(local_ctx, (dict, list)):
+            local_ctx = copy.deepcopy(local_ctx)
+        if _has_import(local_ctx):
+            options = {**options, "contextResolver": _PrivateCopies(options["contextResolver"])}
+        result = super()._process_context(
+            active_ctx,
+            local_ctx,
+            options,
+            override_protected=override_protected,
+            propagate=propagate,
+            validate_scoped=validate_scoped,
+            cycles=cycles,
+        )
+        if key is not None and isinstance(result, Mapping) and isinstance(result.get("_uuid"), str):
+            memo.put(key, result, local_ctx if owned else None, _scoped_contexts(result))
+        return result
 
     @staticmethod
     def _dropped(term: str | None) -> None:
@@ -158,6 +305,24 @@ class _SafeProcessor(JsonLdProcessor):
         return super()._object_to_rdf(item, issuer, triples, options)
 
 
+def _scoped_contexts(active_ctx: Mapping[str, Any]) -> list[Any]:
+    """The ``@context`` objects/arrays of an active context's term definitions."""
+    found = []
+    mappings = active_ctx.get("mappings")
+    for definition in mappings.values() if isinstance(mappings, Mapping) else ():
+        scoped = definition.get("@context") if isinstance(definition, Mapping) else None
+        if isinstance(scoped, (dict, list)):
+            found.append(scoped)
+    return found
+
+
+def _memo_for(loader: Loader) -> ProcessedContexts:
+    memo = getattr(loader, "processed_cache", None)
+    if not isinstance(memo, ProcessedContexts):  # a plain callable: memoise within this call only
+        memo = ProcessedContexts(PROCESSED_CACHE_SIZE)
+    return memo
+
+
 def _resolver_for(loader: Loader) -> ContextResolver:
     cache = getattr(loader, "resolved_cache", None)
     if cache is None:  # a plain callable: cache per call only
@@ -181,7 +346,45 @@ def to_quads(
     """
     if not isinstance(doc, dict):
         raise CanonicalizationError("A credential must be a JSON object.")
-    check_json_shape(doc, limits)
+    nodes = check_json_shape(doc, limits)
+    slot = _small_document_slot(doc, nodes, loader, rdf_direction)
+    if slot is not None:
+        cached = slot[0].get(slot[1])
+        if cached is not None:
+            if len(cached) > limits.max_quads:
+                raise LimitExceeded(
+                    f"The credential expands to more than {limits.max_quads} statements.", detail="quad cap"
+                )
+            budget.check()
+            return list(cached)
+    quads = _expand_to_quads(doc, loader, limits, budget, rdf_direction)
+    if slot is not None:
+        slot[0][slot[1]] = tuple(quads)
+    return quads
+
+
+def _small_document_slot(
+    doc: dict[str, Any], nodes: int, loader: Loader, rdf_direction: str | None
+) -> tuple[ResolvedCache, Hashable] | None:
+    """Where the quads of a small document (a proof configuration) are memoised, if anywhere.
+
+    The quads are a function of the document's exact content, ``rdfDirection``
+    and the loader's pinned contexts only, so they are kept per loader under
+    (``_content_key(doc)``, ``rdf_direction``).  Errors are never cached; the
+    quad cap and the deadline are applied to a cached answer as well.
+    """
+    cache = getattr(loader, "small_rdf_cache", None)
+    if nodes > SMALL_DOCUMENT_NODES or not isinstance(cache, ResolvedCache):
+        return None
+    try:
+        return cache, (_content_key(doc), rdf_direction)
+    except _Unkeyable:
+        return None
+
+
+def _expand_to_quads(
+    doc: dict[str, Any], loader: Loader, limits: CanonLimits, budget: Budget, rdf_direction: str | None
+) -> list[Quad]:
     options = {
         "documentLoader": loader,
         "contextResolver": _resolver_for(loader),
@@ -194,7 +397,7 @@ def to_quads(
         options["rdfDirection"] = rdf_direction
     try:
         with getattr(loader, "lock", None) or contextlib.nullcontext():
-            dataset = _SafeProcessor(budget).to_rdf(doc, options)
+            dataset = _SafeProcessor(budget, _memo_for(loader)).to_rdf(doc, options)
     except JsonLdError as exc:
         not_allowed = find_cause(exc, ContextNotAllowed)
         if not_allowed is not None:

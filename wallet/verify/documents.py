@@ -16,6 +16,8 @@ SHA-256 checked against ``manifest.json`` when the loader is created.
   cache the *processed* context.  That cache (``resolved_cache``) belongs to
   the loader instance, not to pyld's module-global LRU, so two loaders with
   different files for one URL can never see each other's processed contexts.
+  The same holds for ``processed_cache`` (``ProcessedContexts``), the memo of
+  whole context-processing steps that ``wallet.verify.canonical`` keeps.
 * Creating a loader also sets pyld's process-wide default loader to one that
   refuses everything (``install_backstop``), in case a code path forgets ours.
 """
@@ -27,7 +29,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,8 @@ from wallet.errors import ContextNotAllowed, VerifyError
 CONTEXTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "contexts"
 MANIFEST_NAME = "manifest.json"
 RESOLVED_CACHE_SIZE = 256  # processed contexts (bundled + inline ones met in credentials)
+PROCESSED_CACHE_SIZE = 512  # context-processing steps (an OB 3.0 credential needs ~20 distinct ones)
+SMALL_RDF_CACHE_SIZE = 256  # quads of small documents such as proof configurations (wallet.verify.canonical)
 
 
 class ContextIntegrityError(VerifyError):
@@ -89,6 +93,9 @@ class ContextLoader:
             self._entries[entry.url] = entry
             self._documents[entry.url] = parsed_by_file[key]
         self.resolved_cache = ResolvedCache(RESOLVED_CACHE_SIZE)
+        self.processed_cache = ProcessedContexts(PROCESSED_CACHE_SIZE)
+        # quads of small documents (proof configurations), keyed by exact content + rdfDirection
+        self.small_rdf_cache = ResolvedCache(SMALL_RDF_CACHE_SIZE)
         self.requested: list[str] = []  # every URL pyld asked for (tests, diagnostics)
         self._lock = threading.Lock()
         # pyld's per-context caches (cachetools LRUs inside ResolvedContext) are not thread-safe;
@@ -133,17 +140,17 @@ class ResolvedCache:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: Hashable, default: Any = None) -> Any:
         with self._lock:
             if key not in self._data:
                 return default
             self._data.move_to_end(key)
             return self._data[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
@@ -152,6 +159,125 @@ class ResolvedCache:
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+@dataclass(slots=True)
+class _Processed:
+    result: Any  # the active context pyld returned
+    local: Any  # the local context object, when the key holds its id() (kept alive so the id is not reused)
+    adopted: tuple[int, ...]  # ids of the scoped contexts this entry keeps registered as owned
+
+
+class ProcessedContexts:
+    """A bounded LRU of pyld context-processing steps: (active context, local context, flags) → active context.
+
+    ``wallet.verify.canonical`` does the keying; this class keeps the entries
+    and two registries that make the keys sound:
+
+    * **stable contexts** – an active context is keyed by its ``_uuid`` only if
+      it is *the* object this cache handed out under that id (or a registered
+      root, pyld's initial context).  Those objects are finished and frozen;
+      pyld's half-built contexts (whose ``_uuid`` is reused while terms are
+      still being added) never qualify.
+    * **owned scoped contexts** – the ``@context`` values of term definitions in
+      cached results.  They are loader-private (bundled documents or private
+      copies) and never edited, so they may be keyed by identity instead of by
+      content.  Every registration is reference-counted by the entries that
+      hold it and dropped with the last one.
+
+    Not shared between loaders: one loader's processing never answers for
+    another.  Thread-safe; JSON-LD work is serialized on ``ContextLoader.lock``
+    anyway.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, _Processed] = OrderedDict()
+        self._stable: dict[str, list[Any]] = {}  # _uuid -> [context, refcount]
+        self._owned: dict[int, list[Any]] = {}  # id -> [scoped context, refcount]
+        self._roots: dict[str, Any] = {}  # _uuid -> pyld's initial context (immutable, one per processing mode)
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        """The cached result for ``key``, or ``None``."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry.result
+
+    def put(self, key: Hashable, result: Mapping[str, Any], local: Any, scoped: Iterable[Any]) -> None:
+        """Keep ``result`` (which must carry a ``_uuid``) for ``key``; ``scoped`` are its term-scoped contexts."""
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            adopted = []
+            for obj in scoped:
+                held = self._owned.get(id(obj))
+                if held is None:
+                    self._owned[id(obj)] = [obj, 1]
+                elif held[0] is obj:
+                    held[1] += 1
+                else:  # unreachable: registered objects are kept alive, so their ids are unique
+                    continue
+                adopted.append(id(obj))
+            held = self._stable.get(result["_uuid"])
+            if held is None:
+                self._stable[result["_uuid"]] = [result, 1]
+            else:
+                held[1] += 1
+            self._entries[key] = _Processed(result, local, tuple(adopted))
+            while len(self._entries) > self.maxsize:
+                self._drop(next(iter(self._entries)))
+
+    def add_root(self, context: Mapping[str, Any]) -> None:
+        """Register pyld's initial context (a process-wide constant per processing mode) as stable."""
+        uuid = context.get("_uuid")
+        if isinstance(uuid, str) and self._roots.get(uuid) is not context:
+            with self._lock:
+                self._roots[uuid] = context
+
+    def is_stable(self, context: Any) -> bool:
+        """Whether ``context`` is a finished active context this cache knows by its ``_uuid``."""
+        uuid = context.get("_uuid") if isinstance(context, Mapping) else None
+        if not isinstance(uuid, str):
+            return False
+        if self._roots.get(uuid) is context:
+            return True
+        held = self._stable.get(uuid)
+        return held is not None and held[0] is context
+
+    def owns(self, obj: Any) -> bool:
+        """Whether ``obj`` is a scoped context held by a cached result (safe to key by identity)."""
+        held = self._owned.get(id(obj))
+        return held is not None and held[0] is obj
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._stable.clear()
+            self._owned.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: Hashable) -> None:
+        entry = self._entries.pop(key)
+        for ident in entry.adopted:
+            held = self._owned[ident]
+            held[1] -= 1
+            if held[1] == 0:
+                del self._owned[ident]
+        uuid = entry.result["_uuid"]
+        held = self._stable[uuid]
+        held[1] -= 1
+        if held[1] == 0:
+            del self._stable[uuid]
 
 
 def _entry(row: Mapping[str, Any]) -> ContextEntry:
