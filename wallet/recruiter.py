@@ -18,7 +18,6 @@ from wallet.formats import parse
 from wallet.limits import DEFAULT_LIMITS
 from wallet.net import Fetcher
 from wallet.verify import Report, VerifyOptions, verify
-from wallet.verify.report import FAIL, MALFORMED, STRUCTURE, Check
 from wallet.verify.summary import CheckResult, render_report
 
 __all__ = ["CheckResult", "check_target", "render_report"]
@@ -82,12 +81,4 @@ def _load(target: str, fetcher: Fetcher) -> tuple[bytes, str]:
 
 
 def _failed(message: str, options: VerifyOptions) -> Report:
-    return Report(
-        checks=(Check(STRUCTURE, FAIL, message, MALFORMED),),
-        format="unknown",
-        credential_id=None,
-        credential_name=None,
-        issuer=None,
-        checked_at=options.now,
-        online=options.online,
-    )
+    return Report.malformed(message, checked_at=options.now, online=options.online)

@@ -12,7 +12,7 @@ import requests
 from pyld import jsonld
 
 from wallet.errors import ContextNotAllowed
-from wallet.verify.canonical import canonicalize
+from wallet.verify.canonical import DroppedTermError, canonicalize
 from wallet.verify.documents import (
     CONTEXTS_DIR,
     ContextEntry,
@@ -163,3 +163,54 @@ def test_processed_contexts_are_cached_per_loader_not_globally(tmp_path: Path) -
     assert "https://a.example/#term" in first
     assert "https://b.example/#term" in second
     assert canonicalize(doc, loaders[0]) == first
+
+
+DI_V2 = "https://w3id.org/security/data-integrity/v2"
+
+
+def test_inline_import_does_not_change_the_imported_context_for_later_documents() -> None:
+    """pyld merges an ``@import``ing context into the imported context's cached document; a credential
+    must not be able to define terms that way for every later credential verified with the same loader."""
+    loader = ContextLoader()
+    importing = {"@context": [{"@import": DI_V2, "foo": "https://evil.example/foo"}], "@id": "urn:x", "foo": "x"}
+    assert "<https://evil.example/foo>" in canonicalize(importing, loader)
+    later = {"@context": [DI_V2], "@id": "urn:y", "foo": "bar"}
+    with pytest.raises(DroppedTermError):
+        canonicalize(later, loader)
+    assert canonicalize(importing, loader) == canonicalize(importing, ContextLoader())
+
+
+def test_callers_edits_to_a_verified_document_do_not_leak_into_later_documents() -> None:
+    """Caches hold private copies of inline contexts, never the caller's objects (which the caller may edit)."""
+
+    def context() -> dict[str, object]:
+        scoped = {"name": "https://a.example/name"}
+        return {"@version": 1.1, "Thing": {"@id": "https://t.example/Thing", "@context": scoped}}
+
+    loader = ContextLoader()
+    mine = context()
+    assert "<https://a.example/name>" in canonicalize({"@context": mine, "@type": "Thing", "name": "v"}, loader)
+    mine["Thing"]["@context"]["name"] = "https://evil.example/name"  # type: ignore[index]
+    edited = canonicalize({"@context": mine, "@type": "Thing", "name": "v"}, loader)
+    assert "<https://evil.example/name>" in edited
+    # the original content again, now after another context (a different active context for the inline one)
+    fresh = {"@context": [DI_V2, context()], "@id": "urn:x", "@type": "Thing", "name": "v"}
+    out = canonicalize(fresh, loader)
+    assert "<https://a.example/name>" in out and "evil" not in out
+
+
+def test_no_bundled_context_uses_import() -> None:
+    """``@import`` inside a *bundled* context would reach pyld's in-place merge without the guard in
+    ``wallet.verify.canonical`` (which looks at local contexts); keep it that way or extend the guard."""
+    for row in manifest():
+        assert "@import" not in (CONTEXTS_DIR / row["file"]).read_text(encoding="utf-8"), row["url"]
+
+
+def test_processed_context_memo_is_per_loader() -> None:
+    first, second = ContextLoader(), ContextLoader()
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "@id": "urn:x", "type": "VerifiableCredential"}
+    canonicalize(doc, first)
+    assert len(first.processed_cache) > 0
+    assert len(second.processed_cache) == 0
+    canonicalize(doc, second)
+    assert second.processed_cache.misses > 0 and second.processed_cache.hits == 0

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from wallet.errors import ExportError
+from wallet.store.paths import fsync_dir
 
 
 @contextlib.contextmanager
@@ -42,7 +43,7 @@ def atomic_target(path: Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -83,23 +84,9 @@ def atomic_folder(path: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _fsync_dir(parent)
+    fsync_dir(parent)
 
 
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable; folders cannot be opened on every platform."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -30,7 +30,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import replace
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from wallet.errors import FormatError, NetworkError, WalletError
@@ -43,9 +43,7 @@ from wallet.limits import DEFAULT_LIMITS
 from wallet.model import Credential
 from wallet.verify import Report, VerifyOptions, verify
 from wallet.verify.report import FAIL, INVALID_SIGNATURE, MALFORMED, PASS, STRUCTURE, TAMPERED, UNKNOWN, Check
-
-if TYPE_CHECKING:
-    from wallet.verify.summary import CheckResult
+from wallet.verify.summary import CheckResult
 
 CHECK_MANIFEST = "manifest"
 CHECK_PRESENTATION = "presentation"
@@ -306,26 +304,11 @@ def _is_baked_badge(data: bytes, name: str) -> bool:
 
 
 def _result(name: str, reports: list[Report], checks: list[Check], options: VerifyOptions) -> CheckResult:
-    """Build the lead's ``CheckResult``; the one place that names where it lives.
-
-    Imported here, not at module level: ``wallet.recruiter`` calls into this
-    module, so a module-level import would be circular.
-    """
-    from wallet.verify.summary import CheckResult
-
     return CheckResult(name, tuple(reports), tuple(checks), online=options.online, checked_at=options.now)
 
 
 def _failed_report(message: str, label: str, options: VerifyOptions) -> Report:
-    return Report(
-        checks=(Check(STRUCTURE, FAIL, message, MALFORMED),),
-        format="unknown",
-        credential_id=None,
-        credential_name=label,
-        issuer=None,
-        checked_at=options.now,
-        online=options.online,
-    )
+    return Report.malformed(message, name=label, checked_at=options.now, online=options.online)
 
 
 def _unknown_report(message: str, label: str, options: VerifyOptions) -> Report:

@@ -234,7 +234,7 @@ class _SafeProcessor(JsonLdProcessor):
         memo = self._memo
         key: Hashable | None = None
         owned = isinstance(local_ctx, (dict, list)) and memo.owns(local_ctx)
-        if cycles is None and memo.is_stable(active_ctx):
+        if memo.is_stable(active_ctx) or "_uuid" in active_ctx:
             try:
                 local_key = ("id", id(local_ctx)) if owned else ("v", _content_key(local_ctx))
             except (_Unkeyable, RecursionError):

@@ -37,7 +37,6 @@ from wallet.verify.report import (
     RECIPIENT,
     SKIPPED,
     STATUS,
-    STRUCTURE,
     Check,
     Report,
 )
@@ -151,15 +150,7 @@ def _endorsements(credential: Credential, options: VerifyOptions, loader: Contex
 
 
 def _broken_report(message: str, parent: Credential, options: VerifyOptions) -> Report:
-    return Report(
-        checks=(Check(STRUCTURE, FAIL, message, MALFORMED),),
-        format="unknown",
-        credential_id=None,
-        credential_name=None,
-        issuer=parent.issuer.id,
-        checked_at=options.now,
-        online=options.online,
-    )
+    return Report.malformed(message, issuer=parent.issuer.id, checked_at=options.now, online=options.online)
 
 
 def _skip_rest(checks: list[Check]) -> list[Check]:

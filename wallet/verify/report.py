@@ -126,6 +126,27 @@ class Report:
     def verdict(self) -> str:
         return worst([self.own_verdict, *(c.verdict for c in self.children)])
 
+    @classmethod
+    def malformed(
+        cls,
+        message: str,
+        *,
+        checked_at: datetime,
+        online: bool,
+        name: str | None = None,
+        issuer: str | None = None,
+    ) -> Report:
+        """The report for input that is not a readable credential at all."""
+        return cls(
+            checks=(Check(STRUCTURE, FAIL, message, MALFORMED),),
+            format="unknown",
+            credential_id=None,
+            credential_name=name,
+            issuer=issuer,
+            checked_at=checked_at,
+            online=online,
+        )
+
     def check(self, check_id: str) -> Check | None:
         return next((c for c in self.checks if c.id == check_id), None)
 
