@@ -2,7 +2,9 @@
 
 The ZIP is opened, every listed file and hash checked, the presentation
 verified with the project's verifier, the PDF read with a PDF library, and
-one byte of each file changed to see ``check_special`` name it.
+one byte of each file changed to see ``check_special`` name it.  The
+holder-signed file digests (``bundleFiles``) have their own tests in
+``test_export_bundle_digests``.
 """
 
 from __future__ import annotations
@@ -155,7 +157,12 @@ def test_qr_code_in_the_pdf_scans(bundle: Path) -> None:
 def test_recruiter_check_passes_an_untouched_bundle(bundle: Path, wallet: Wallet) -> None:
     result = check_special(bundle.read_bytes(), "bundle.zip", _options())
     assert result is not None
-    assert {c.id: c.status for c in result.extra_checks} == {"manifest": PASS, "presentation": PASS, "contents": PASS}
+    assert {c.id: c.status for c in result.extra_checks} == {
+        "manifest": PASS,
+        "presentation": PASS,
+        "signed-files": PASS,
+        "contents": PASS,
+    }
     assert [r.verdict for r in result.reports] == ["valid"] * 3
     assert result.verdict == "valid"
 

@@ -20,20 +20,22 @@ from pyld.jsonld import JsonLdProcessor
 from pyld.nquads import parse_nquads
 
 from wallet.errors import ContextNotAllowed, LimitExceeded
+from wallet.formats import parse
+from wallet.net import Fetcher
+from wallet.verify import VerifyOptions
 from wallet.verify.canonical import (
     CanonicalizationError,
     CanonLimits,
     DroppedTermError,
     RelativeIriError,
+    _resolver_for,
+    _SafeProcessor,
     canonicalize,
     check_json_shape,
     dataset_to_quads,
     to_quads,
 )
-from wallet.formats import parse
-from wallet.net import Fetcher
-from wallet.verify import VerifyOptions
-from wallet.verify.documents import ContextEntry, ContextLoader
+from wallet.verify.documents import ContextEntry, ContextLoader, ProcessedContexts
 from wallet.verify.pipeline import verify
 from wallet.verify.rdfc import Budget, canonicalize_quads, distinct_permutations, escape_literal
 
@@ -475,9 +477,14 @@ def test_small_document_quads_are_reused_only_for_the_same_content(monkeypatch: 
     _, config = split(load(GEN / "ob3-eddsa-rdfc-2022.json"))
     loader = ContextLoader()
     first = to_quads(copy.deepcopy(config), loader, budget=Budget(2.0))
-    calls = []
+    calls: list[object] = []
     original = JsonLdProcessor.to_rdf
-    monkeypatch.setattr(JsonLdProcessor, "to_rdf", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+
+    def counting(self: JsonLdProcessor, *args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(JsonLdProcessor, "to_rdf", counting)
     assert to_quads(copy.deepcopy(config), loader, budget=Budget(2.0)) == first
     assert calls == []
     later = {**config, "created": "2030-01-01T00:00:00Z"}
@@ -489,3 +496,42 @@ def test_small_document_quads_are_reused_only_for_the_same_content(monkeypatch: 
     with pytest.raises(LimitExceeded, match="longer than"):
         to_quads(config, loader, budget=Budget(0.0))
     assert to_quads(config, ContextLoader(), budget=Budget(2.0)) == first
+
+
+def test_memo_keys_include_the_processing_flags(loader: ContextLoader) -> None:
+    """One scoped context on one active context: as a type it does not propagate, as a property it does."""
+    context = {
+        "@version": 1.1,
+        "@vocab": "https://v.example/",
+        "T": {"@id": "https://t.example/T", "@context": {"name": "https://s.example/name"}},
+    }
+    as_type = {"@context": context, "@id": "urn:a", "@type": "T", "child": {"@id": "urn:c", "name": "x"}}
+    as_property = {"@context": context, "@id": "urn:a", "T": {"@id": "urn:b", "child": {"@id": "urn:d", "name": "y"}}}
+    for _ in range(2):
+        assert '<urn:c> <https://v.example/name> "x"' in canonicalize(as_type, loader)
+        assert '<urn:d> <https://s.example/name> "y"' in canonicalize(as_property, loader)
+
+
+def test_only_finished_contexts_handed_out_by_the_memo_are_keys() -> None:
+    """pyld reuses a half-built context's ``_uuid`` while it adds terms, so such contexts are never keys."""
+    memo = ProcessedContexts(8)
+    processor = _SafeProcessor(Budget(2.0), memo)
+    options = {"contextResolver": _resolver_for(ContextLoader()), "base": "", "processingMode": "json-ld-1.1"}
+    initial = processor._get_initial_context(options)
+    half_built = {"_uuid": "not-handed-out", "mappings": {}, "processingMode": "json-ld-1.1"}
+    local = {"@vocab": "https://v.example/"}
+    processor._process_context(half_built, local, options)
+    processor._process_context(initial, local, options, cycles=set())  # pyld validating a scoped context
+    assert len(memo) == 0 and memo.misses == 0
+    result = processor._process_context(initial, local, options)
+    assert len(memo) == 1 and memo.is_stable(result) and not memo.is_stable(dict(result))
+    assert processor._process_context(initial, {"@vocab": "https://v.example/"}, options) is result
+
+
+def test_credentials_quads_are_not_memoised_only_flat_proof_configurations() -> None:
+    doc, config = split(load(GEN / "ob3-eddsa-rdfc-2022.json"))
+    loader = ContextLoader()
+    small = {"@context": [V2], "@id": "urn:x", "type": "VerifiableCredential", "issuer": {"id": "did:example:i"}}
+    for document in (doc, config, small):
+        to_quads(document, loader, budget=Budget(2.0))
+    assert len(loader.small_rdf_cache) == 1  # the configuration only

@@ -5,9 +5,12 @@ Contents (every path fixed, so a checker knows where to look)::
     index.html         the portfolio page; opens offline (images and QR codes inline)
     portfolio.pdf      the same content, paginated (only when a PDF renderer is given)
     resume.json        JSON Resume ``certificates`` and ``skills``
-    presentation.json  the holder-signed Verifiable Presentation (see ``presentation``)
+    presentation.json  the holder-signed Verifiable Presentation (see ``presentation``);
+                       its ``bundleFiles`` signs the SHA-256 of every file but itself
+                       and manifest.json
     credentials/…      every credential exactly as imported, byte for byte
-    manifest.json      path, size and SHA-256 of every other file (see ``manifest``)
+    manifest.json      path, size and SHA-256 of every other file (see ``manifest``);
+                       unsigned – a per-file index, not the proof
 
 The PDF needs Qt, which this layer must not import, so the face that owns
 Qt passes ``pdf_renderer(html, path)`` in (``wallet.ui.pdf.render_pdf``).
@@ -45,6 +48,7 @@ from wallet.export.portfolio import (
 from wallet.export.presentation import (
     HolderKeyStore,
     build_presentation,
+    bundle_file_entries,
     holder_for,
     presentation_contents,
     short_did,
@@ -129,9 +133,6 @@ def write_bundle(
             f"“{cred.display_name}” is not inside presentation.json because {reason}; "
             "its original file is in credentials/ and is checked on its own."
         )
-    vp = sign_presentation(
-        build_presentation(contents.entries, holder), holder, loader, created=moment, challenge=challenge, domain=domain
-    )
 
     qr_svgs, qr_pngs = _qr_codes(badges, notes)
     page = {
@@ -146,14 +147,24 @@ def write_bundle(
         "domain": domain,
         "notes": notes,
     }
-    files: dict[str, bytes] = {INDEX_NAME: render("bundle_index.html", qr_svgs=qr_svgs, **page).encode("utf-8")}
+    # Every file the presentation signs is final before it is signed; the presentation and then
+    # the manifest (which covers the presentation) are made last.
+    pages: dict[str, bytes] = {INDEX_NAME: render("bundle_index.html", qr_svgs=qr_svgs, **page).encode("utf-8")}
     if pdf_renderer is not None:
         pdf_html = render("bundle_pdf.html", qr_pngs=qr_pngs, pdf_images=_pdf_images(badges), **page)
-        files[PDF_NAME] = _render_pdf(pdf_renderer, pdf_html)
-    files[RESUME_NAME] = resume_json(badges, skills, now=moment)
-    files[PRESENTATION_NAME] = (json.dumps(vp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    for badge, item in zip(badges, items, strict=True):
-        files[CREDENTIALS_DIR + badge.original_name] = item.original
+        pages[PDF_NAME] = _render_pdf(pdf_renderer, pdf_html)
+    pages[RESUME_NAME] = resume_json(badges, skills, now=moment)
+    originals = {CREDENTIALS_DIR + b.original_name: item.original for b, item in zip(badges, items, strict=True)}
+    vp = sign_presentation(
+        build_presentation(contents.entries, holder, bundle_files=bundle_file_entries(pages | originals)),
+        holder,
+        loader,
+        created=moment,
+        challenge=challenge,
+        domain=domain,
+    )
+    files = pages | {PRESENTATION_NAME: (json.dumps(vp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+    files |= originals
     files[MANIFEST_NAME] = build_manifest(files)
 
     write_atomic(out_zip, _zip_bytes(files, moment))

@@ -21,10 +21,27 @@ What goes into ``verifiableCredential`` (VC 2.0 §4.12, §4.13):
   so, and they are still in ``credentials/`` and checked from there.
 * A credential that cannot be canonicalized with the bundled contexts is left
   out with a note too, rather than failing the whole export.
+
+The bundle's other files are signed too.  ``bundleFiles`` lists every file of
+the bundle except ``presentation.json`` and ``manifest.json`` – name, media
+type and ``digestSRI`` (``sha256-`` + base64 of the SHA-256, the VC 2.0 form)
+– so editing ``index.html``, ``portfolio.pdf`` or ``resume.json`` and
+rewriting ``manifest.json`` to match no longer goes unnoticed.  ``name``,
+``mediaType`` and ``digestSRI`` are VC 2.0 terms; ``bundleFiles`` itself is
+not, so the presentation adds the VC 2.0 ``undefined-terms`` context after
+the VC 2.0 one: its ``@vocab`` maps the term to
+``https://www.w3.org/ns/credentials/undefined-term#bundleFiles`` instead of
+dropping it (the canonicalizer refuses dropped terms, so an unmapped term
+would fail signing, never go unsigned).  ``verifiableCredential`` resets the
+context (``@context: null`` in VC 2.0), so the ``@vocab`` never reaches the
+embedded credentials.  A checker reads the list back from the signed RDF
+(``signed_bundle_files``), not from the JSON keys.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -35,7 +52,7 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from wallet.errors import ExportError, WalletError
+from wallet.errors import ExportError, FormatError, WalletError
 from wallet.formats.common import iso_z
 from wallet.model import Credential
 from wallet.verify import multibase
@@ -43,10 +60,28 @@ from wallet.verify.canonical import to_quads
 from wallet.verify.documents import ContextLoader
 from wallet.verify.options import VerifyOptions
 from wallet.verify.proofs.data_integrity import sign_eddsa_rdfc_2022, verify_proofs
-from wallet.verify.rdfc import Budget
+from wallet.verify.rdfc import Budget, Term
 from wallet.verify.report import FAIL, INVALID_SIGNATURE, PASS, SKIPPED, UNKNOWN, Check
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+UNDEFINED_TERMS_CONTEXT = "https://www.w3.org/ns/credentials/undefined-terms/v2"
+BUNDLE_FILES = "bundleFiles"
+# What the signed RDF says (VC 2.0 context terms; bundleFiles through the undefined-terms @vocab).
+BUNDLE_FILES_IRI = "https://www.w3.org/ns/credentials/undefined-term#bundleFiles"
+NAME_IRI = "https://schema.org/name"
+DIGEST_SRI_IRI = "https://www.w3.org/2018/credentials#digestSRI"
+RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+VP_TYPE_IRI = "https://www.w3.org/2018/credentials#VerifiablePresentation"
+SRI_PREFIX = "sha256-"
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".pdf": "application/pdf",
+    ".json": "application/json",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".jwt": "application/jwt",
+    ".txt": "text/plain",
+}
 VP_TYPE = "VerifiablePresentation"
 ENVELOPED_TYPE = "EnvelopedVerifiableCredential"
 JWT_DATA_PREFIX = "data:application/vc+jwt,"
@@ -147,16 +182,80 @@ def _entry_for(cred: Credential, loader: ContextLoader) -> tuple[dict[str, Any] 
 
 
 def build_presentation(
-    entries: Sequence[Mapping[str, Any]], holder: Holder, *, presentation_id: str | None = None
+    entries: Sequence[Mapping[str, Any]],
+    holder: Holder,
+    *,
+    presentation_id: str | None = None,
+    bundle_files: Sequence[Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The unsigned presentation document."""
-    return {
+    """The unsigned presentation document; with ``bundle_files`` (``bundle_file_entries``) it signs them too."""
+    document: dict[str, Any] = {
         "@context": [VC_V2_CONTEXT],
         "id": presentation_id or f"urn:uuid:{uuid.uuid4()}",
         "type": [VP_TYPE],
         "holder": holder.did,
         "verifiableCredential": [dict(e) for e in entries],
     }
+    if bundle_files is not None:
+        document["@context"] = [VC_V2_CONTEXT, UNDEFINED_TERMS_CONTEXT]
+        document[BUNDLE_FILES] = [dict(f) for f in bundle_files]
+    return document
+
+
+def digest_sri(data: bytes) -> str:
+    """``sha256-<base64>``: the Subresource Integrity form VC 2.0 ``digestSRI`` takes."""
+    return SRI_PREFIX + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+def bundle_file_entries(files: Mapping[str, bytes]) -> list[dict[str, str]]:
+    """``bundleFiles`` for ``files`` (final bytes; without presentation.json and manifest.json), sorted by name."""
+    return [
+        {"name": name, "mediaType": media_type_for(name), "digestSRI": digest_sri(data)}
+        for name, data in sorted(files.items())
+    ]
+
+
+def media_type_for(name: str) -> str:
+    dot = name.rfind(".")
+    return MEDIA_TYPES.get(name[dot:].lower(), "application/octet-stream") if dot >= 0 else "application/octet-stream"
+
+
+def signed_bundle_files(document: Mapping[str, Any], loader: ContextLoader) -> dict[str, str] | None:
+    """``bundleFiles`` as the holder's signature covers it: name → ``digestSRI``; ``None`` if it has none.
+
+    Use only once ``check_presentation`` passed.  The list is read from the
+    presentation's RDF – the statements eddsa-rdfc-2022 signs – not from its
+    JSON keys, so a re-spelling that keeps the signature valid (the full IRI
+    as the key, ``@included``, …) can neither hide the list (and pass the
+    bundle off as an older one) nor change it.  Raises ``FormatError`` when
+    the signed list is not one the wallet writes (an entry without exactly one
+    name and one digest, or one name with two digests).
+    """
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    try:
+        quads = to_quads(unsecured, loader, budget=Budget(EMBED_SECONDS, "Checking the bundle's files"))
+    except WalletError as exc:
+        raise FormatError(f"presentation.json cannot be read again: {exc.user_message}", detail=exc.detail) from exc
+    by_subject: dict[Term, list[tuple[str, Term]]] = {}
+    for subject, predicate, obj, graph in quads:
+        if graph is None:  # the presentation's own statements; credentials and the proof are named graphs
+            by_subject.setdefault(subject, []).append((predicate[1], obj))
+    presentations = [s for s, pairs in by_subject.items() if (RDF_TYPE_IRI, ("I", VP_TYPE_IRI, None, None)) in pairs]
+    listed = [o for s in presentations for p, o in by_subject[s] if p == BUNDLE_FILES_IRI]
+    if not listed:
+        return None
+    if len(presentations) != 1:
+        raise FormatError("presentation.json holds more than one presentation.")
+    out: dict[str, str] = {}
+    for node in listed:
+        pairs = by_subject.get(node, [])
+        names = [o[1] for p, o in pairs if p == NAME_IRI and o[0] == "L"]
+        digests = [o[1] for p, o in pairs if p == DIGEST_SRI_IRI and o[0] == "L"]
+        if len(names) != 1 or len(digests) != 1:
+            raise FormatError("The signed file list in presentation.json has an entry without one name and one digest.")
+        if out.setdefault(names[0], digests[0]) != digests[0]:
+            raise FormatError(f"The signed file list in presentation.json gives {names[0]} two digests.")
+    return out
 
 
 def sign_presentation(

@@ -4,13 +4,27 @@
 file handling and answers ``None`` for anything else, so a plain badge file
 or an ordinary ZIP of badges keeps its usual path.
 
-Bundle ZIP – three extra checks, then one report per credential file:
+Bundle ZIP – four extra checks, then one report per credential file:
 
 * ``manifest``: every byte of every file against ``manifest.json``; a
-  changed file is named;
+  changed file is named.  The manifest is not signed – anyone can rewrite it
+  to match an edited file – so it gives the friendliest per-file message but
+  is not what proves the pages are the holder's;
 * ``presentation``: the holder's eddsa-rdfc-2022 authentication proof, by
   the holder's own did:key, with the challenge/domain the recruiter asked
   for (``options.challenge``/``options.domain``);
+* ``signed-files``: every file of the ZIP except ``presentation.json`` and
+  ``manifest.json`` against the ``bundleFiles`` digests the holder signed
+  inside the presentation (read from the signed RDF, see
+  ``presentation.signed_bundle_files``).  A changed, missing or added file
+  fails with ``tampered`` and is named – even when ``manifest.json`` was
+  rewritten to match.  Skipped when the presentation's signature does not
+  verify (that check already fails).  Bundles written before the pages were
+  signed have no ``bundleFiles``: they still pass the other checks, but this
+  one is ``unknown`` ("the pages are not covered by the holder's signature")
+  and the bundle's verdict is ``incomplete``, never ``valid`` – their pages
+  could have been edited along with the manifest (an ``unknown`` bundle
+  check makes the whole result ``incomplete``);
 * ``contents``: each credential file is the one the holder signed over
   (OB 2.0 assertions, which a presentation cannot carry, are named).
 
@@ -35,21 +49,40 @@ from urllib.parse import urljoin, urlsplit
 
 from wallet.errors import FormatError, NetworkError, WalletError
 from wallet.export.manifest import MANIFEST_NAME, declared_entries, manifest_problems, read_zip
-from wallet.export.presentation import ENVELOPED_TYPE, JWT_DATA_PREFIX, check_presentation
+from wallet.export.presentation import (
+    ENVELOPED_TYPE,
+    JWT_DATA_PREFIX,
+    check_presentation,
+    digest_sri,
+    signed_bundle_files,
+)
 from wallet.export.qr import decode_qr_image, is_raster_image
 from wallet.formats.detect import is_zip, parse
 from wallet.formats.jsonsafe import loads_limited
 from wallet.limits import DEFAULT_LIMITS
 from wallet.model import Credential
 from wallet.verify import Report, VerifyOptions, verify
-from wallet.verify.report import FAIL, INVALID_SIGNATURE, MALFORMED, PASS, STRUCTURE, TAMPERED, UNKNOWN, Check
+from wallet.verify.documents import ContextLoader, default_loader
+from wallet.verify.report import (
+    FAIL,
+    INVALID_SIGNATURE,
+    MALFORMED,
+    PASS,
+    SKIPPED,
+    STRUCTURE,
+    TAMPERED,
+    UNKNOWN,
+    Check,
+)
 from wallet.verify.summary import CheckResult
 
 CHECK_MANIFEST = "manifest"
 CHECK_PRESENTATION = "presentation"
+CHECK_SIGNED_FILES = "signed-files"
 CHECK_CONTENTS = "contents"
+PRESENTATION_NAME = "presentation.json"
 CHECK_QR = "qr"
-BUNDLE_MARKERS = (MANIFEST_NAME, "presentation.json")
+BUNDLE_MARKERS = (MANIFEST_NAME, PRESENTATION_NAME)
 CREDENTIALS_DIR = "credentials/"
 ORIGINAL_MARKER = "data-badgewallet-original"
 _ACCEPT = (
@@ -91,13 +124,11 @@ def is_bundle(data: bytes) -> bool:
 
 
 def check_bundle(data: bytes, name: str, options: VerifyOptions) -> CheckResult:
-    from wallet.verify.documents import default_loader
-
     try:
         files = read_zip(data)
     except WalletError as exc:
         failed = Check(CHECK_MANIFEST, FAIL, f"The bundle cannot be opened: {exc.user_message}", MALFORMED)
-        return _result(name, [], [failed], options)
+        return _bundle_result(name, [], [failed], options)
 
     problems = manifest_problems(files)
     checks = [
@@ -105,12 +136,18 @@ def check_bundle(data: bytes, name: str, options: VerifyOptions) -> CheckResult:
         if problems
         else Check(CHECK_MANIFEST, PASS, f"All {len(files) - 1} files match manifest.json (SHA-256).")
     ]
-    presentation = _load_presentation(files.get("presentation.json"))
-    checks.append(
-        check_presentation(presentation, options, default_loader())
+    loader = default_loader()
+    presentation = _load_presentation(files.get(PRESENTATION_NAME))
+    presentation_check = (
+        check_presentation(presentation, options, loader)
         if presentation is not None
         else Check(CHECK_PRESENTATION, FAIL, "presentation.json is missing or is not JSON.", INVALID_SIGNATURE)
     )
+    checks.append(presentation_check)
+    if presentation_check.status == PASS:
+        checks.append(_signed_files_check(files, presentation, loader))
+    else:
+        checks.append(Check(CHECK_SIGNED_FILES, SKIPPED, "Not checked: the holder's signature does not verify."))
 
     credential_options = replace(options, challenge=None, domain=None)  # those belong to the presentation only
     reports: list[Report] = []
@@ -127,7 +164,34 @@ def check_bundle(data: bytes, name: str, options: VerifyOptions) -> CheckResult:
         checks.append(Check(CHECK_CONTENTS, FAIL, "The bundle holds no credentials.", MALFORMED))
     else:
         checks.append(_contents_check(parsed, presentation))
-    return _result(name, reports, checks, options)
+    return _bundle_result(name, reports, checks, options)
+
+
+def _signed_files_check(files: Mapping[str, bytes], presentation: Any, loader: ContextLoader) -> Check:
+    """Every file but the presentation and the manifest against the digests the holder signed."""
+    received = {p: d for p, d in files.items() if p not in (PRESENTATION_NAME, MANIFEST_NAME)}
+    try:
+        signed = signed_bundle_files(presentation, loader)
+    except WalletError as exc:
+        return Check(CHECK_SIGNED_FILES, FAIL, exc.user_message, TAMPERED)
+    if signed is None:
+        pages = ", ".join(sorted(p for p in received if not p.startswith(CREDENTIALS_DIR))) or "none"
+        return Check(
+            CHECK_SIGNED_FILES,
+            UNKNOWN,
+            f"The bundle's pages ({pages}) are not covered by the holder's signature: it was made by an older "
+            "version of Badge Wallet. They match manifest.json, but anyone could have changed both; only the "
+            "credentials are checked against signatures.",
+        )
+    changed = sorted(p for p in received if p in signed and digest_sri(received[p]) != signed[p])
+    missing = sorted(set(signed) - set(received))
+    added = sorted(set(received) - set(signed))
+    problems = [f"{p} is not the file the holder signed (SHA-256 differs)." for p in changed]
+    problems += [f"{p} was signed by the holder but is missing from the bundle." for p in missing]
+    problems += [f"{p} was added to the bundle; the holder did not sign it." for p in added]
+    if problems:
+        return Check(CHECK_SIGNED_FILES, FAIL, " ".join(problems), TAMPERED)
+    return Check(CHECK_SIGNED_FILES, PASS, f"All {len(received)} files are the ones the holder signed (SHA-256).")
 
 
 def _load_presentation(raw: bytes | None) -> Any:
@@ -304,6 +368,10 @@ def _is_baked_badge(data: bytes, name: str) -> bool:
 
 
 def _result(name: str, reports: list[Report], checks: list[Check], options: VerifyOptions) -> CheckResult:
+    return CheckResult(name, tuple(reports), tuple(checks), online=options.online, checked_at=options.now)
+
+
+def _bundle_result(name: str, reports: list[Report], checks: list[Check], options: VerifyOptions) -> CheckResult:
     return CheckResult(name, tuple(reports), tuple(checks), online=options.online, checked_at=options.now)
 
 

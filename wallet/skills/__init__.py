@@ -5,6 +5,10 @@ Pure Python: no Qt, no I/O, no clock (``now`` is passed in).  Modules:
 * ``extract``: normalisation and what one credential says (identity rules);
 * ``map``: ``build_map`` → ``SkillMap`` (freshness, micro/macro, heat map),
   ``top_skills``, ``render_text``;
+* ``index``: ``SkillIndex``, the same map kept up to date one record at a
+  time (per-record extraction cached by record id; a change recomputes only
+  the skills, achievements and rows it touches; ``map()`` always equals
+  ``build_map(index.inputs())``);
 * ``stacks``: ``stacks`` and ``earn_next`` over achievement ids;
 * ``target``: ``parse_target``, ``target_from_credential``, ``gap_report``,
   ``render_gap_text`` (explainable matching).
@@ -53,6 +57,7 @@ Skill keys are opaque, stable strings (``code:<framework>:<code>``,
 """
 
 from wallet.skills.extract import MACRO, MICRO, normalise_code, normalise_name
+from wallet.skills.index import SkillIndex
 from wallet.skills.map import (
     FRESH,
     FRESHNESS_WEIGHT,
@@ -116,6 +121,7 @@ __all__ = [
     "Proof",
     "Skill",
     "SkillGroup",
+    "SkillIndex",
     "SkillInput",
     "SkillMap",
     "Stack",

@@ -170,18 +170,26 @@ def _wraps_whole(s: str) -> bool:
 
 
 class Normaliser:
-    """Memoised :func:`normalise_name` / :func:`normalise_code` for one run.
+    """Memoised :func:`normalise_name` / :func:`normalise_code` and skill references.
 
-    Real wallets repeat the same few hundred names thousands of times; the
-    memo lives only as long as one ``build_map`` call (no module-level cache).
+    Real wallets repeat the same few hundred names thousands of times, and
+    badges of one series carry the same alignments and tags; the memo lives
+    as long as one ``build_map`` call or one ``SkillIndex`` (no module-level
+    cache), which also lets equal achievements share one refs tuple.
     """
 
-    __slots__ = ("_codes", "_names", "refs")
+    __slots__ = ("_codes", "_names", "achievements", "refs")
 
     def __init__(self) -> None:
         self._names: dict[str, str] = {}
         self._codes: dict[str, str] = {}
         self.refs: dict[tuple[object, str], SkillRef | None] = {}  # (alignment or text, source) -> ref
+        # (alignments, tags, field of study, specialization) -> distinct refs, first mention kept
+        self.achievements: dict[tuple[object, ...], tuple[SkillRef, ...]] = {}
+
+    def __len__(self) -> int:
+        """How many entries the memo holds (callers start afresh past a limit)."""
+        return len(self.refs) + len(self.achievements)
 
     def name(self, text: str) -> str:
         found = self._names.get(text)
@@ -282,13 +290,34 @@ def achievement_refs(achievement: Achievement, norm: Normaliser) -> Iterator[Ski
 
 
 def skill_refs(credential: Credential, norm: Normaliser) -> tuple[SkillRef, ...]:
-    """Every distinct skill a credential names, first mention of each identity kept."""
-    refs: dict[tuple[str, ...], SkillRef] = {}
-    for ref in achievement_refs(credential.achievement, norm):
+    """Every distinct skill a credential names, first mention of each identity kept.
+
+    Credentials whose achievements name the same skills get the same tuple
+    (memoised on the skill-bearing fields), which is both the cheap path for
+    a large wallet and what lets the index share work between them.
+    """
+    achievement = credential.achievement
+    # Keyed on the fields the refs are read from, as plain tuples: hashing and comparing those runs in C.
+    memo = (
+        tuple((a.target_name, a.target_code, a.target_framework, a.target_url) for a in achievement.alignments),
+        achievement.tags,
+        achievement.field_of_study,
+        achievement.specialization,
+    )
+    found = norm.achievements.get(memo)
+    if found is None:
+        distinct: dict[tuple[str, ...], SkillRef] = {}
+        for ref in achievement_refs(achievement, norm):
+            distinct.setdefault(ref.key, ref)
+        found = norm.achievements[memo] = tuple(distinct.values())
+    if not credential.document:
+        return found
+    extra = list(_result_description_refs(credential.document, norm))
+    if not extra:
+        return found
+    refs = {ref.key: ref for ref in found}
+    for ref in extra:
         refs.setdefault(ref.key, ref)
-    if credential.document:
-        for ref in _result_description_refs(credential.document, norm):
-            refs.setdefault(ref.key, ref)
     return tuple(refs.values())
 
 
@@ -334,6 +363,8 @@ def assessment_of(credential: Credential) -> str | None:
     Only a ``result`` in the subject counts: a ``resultDescription`` alone says
     how the achievement *could* be assessed, not that this earner was.
     """
+    if not credential.results:
+        return None
     descriptions = {rd.id: rd for rd in credential.achievement.result_descriptions if rd.id}
     levels = _level_names(credential.document) if credential.results else {}
     parts: dict[str, None] = {}

@@ -19,6 +19,11 @@ reproduced from *positions* instead of from iteration order.  Positions:
 * facts of credentials embedded in a CLR (and not stored on their own) come
   after every record's fact, as in the one-pass build: ``_EMBEDDED + seq * _SLOT + j``.
 
+Speed comes from doing per-skill work as whole-list passes (``Counter``,
+``sorted``, ``itemgetter``) over contributions gathered once, from sharing
+reference tuples between equal achievements (``Normaliser``), and from
+sorting ordered outputs once when many records change at a time.
+
 A ``SkillIndex`` is not thread-safe; the app uses it from one worker at a time.
 """
 
@@ -27,11 +32,11 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import chain
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from wallet.model import Achievement, Credential
 from wallet.skills.extract import (
@@ -78,24 +83,33 @@ from wallet.skills.stacks import AchievementNode
 
 _SLOT = 1 << 20  # positions per record (links, listings, embedded credentials)
 _EMBEDDED = 1 << 62  # embedded facts come after every record's own fact
-_MEMO_LIMIT = 200_000  # names memoised before the normaliser starts afresh
+_MEMO_LIMIT = 200_000  # memo entries before the normaliser starts afresh
+_BULK = 256  # from this many changes on, ordered lists are re-sorted instead of patched
+_MICROSECOND = timedelta(microseconds=1)
+_DATE_OFFSET = 10**17  # keeps microseconds since 1970 positive back to year 1
+_REFS = 1 << 24  # positions per fact for its skill references (spelling tie-breaks)
+_FRESH_CODE = {FRESH: "f", UNVERIFIED: "u", STALE: "s"}
+_CODE_FRESH = {v: k for k, v in _FRESH_CODE.items()}
 
 Key = tuple[str, ...]  # a skill identity (extract.SkillRef.key)
 LinkKey = tuple[str, str, str]  # (source, target, relation casefolded): one link however often it is said
 
 _NAME = attrgetter("name")
+_NORM = attrgetter("norm")
 _FRESHNESS = attrgetter("freshness")
 _ISSUER = attrgetter("issuer")
-_DATE = attrgetter("date")
+_URL = attrgetter("url")
 _ASSESSMENT = attrgetter("assessment")
-_FIRST = itemgetter(0)
+_DKEY = attrgetter("dkey")
+_ORDER = attrgetter("order")
+_HEAT_YEAR = attrgetter("heat_year")
+_HEAT_ISSUER = attrgetter("heat_issuer")
 
 
 # --------------------------------------------------------------------------- per-record facts
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
+class _Facts(NamedTuple):
     """What one credential (or one credential embedded in a CLR) contributes."""
 
     record_id: str
@@ -134,20 +148,20 @@ def _record_facts(record: SkillInput, now: datetime, norm: Normaliser) -> _Facts
     freshness, reason = freshness_of(record.verdict, cred.valid_until, now)
     achievement = _own_achievement(cred, clr)
     return _Facts(
-        record_id=record.record_id,
-        badge=cred.display_name,
-        issuer=cred.issuer_name,
-        issuer_url=cred.issuer.url,
-        achievement_id=achievement.id,
-        achievement_name=achievement.name,
-        achievement_url=_achievement_url(achievement),
-        date=_aware_or_none(cred.issued or cred.valid_from),
-        freshness=freshness,
-        reason=reason,
-        kind=MACRO if clr else credential_kind(cred),
-        assessment=assessment_of(cred),
-        credits=achievement.credits_available,
-        refs=() if clr else skill_refs(cred, norm),
+        record.record_id,
+        cred.display_name,
+        cred.issuer_name,
+        cred.issuer.url,
+        achievement.id,
+        achievement.name,
+        _achievement_url(achievement),
+        _aware_or_none(cred.issued or cred.valid_from),
+        freshness,
+        reason,
+        MACRO if clr else credential_kind(cred),
+        assessment_of(cred),
+        achievement.credits_available,
+        () if clr else skill_refs(cred, norm),
     )
 
 
@@ -177,22 +191,6 @@ def _embedded_fact(item: Embedded, record: SkillInput, parent: _Facts, now: date
     )
 
 
-def _proof(fact: _Facts, source: str) -> Proof:
-    return Proof(
-        record_id=fact.record_id,
-        badge=fact.badge,
-        issuer=fact.issuer,
-        achievement_id=fact.achievement_id,
-        date=fact.date,
-        freshness=fact.freshness,
-        reason=fact.reason,
-        kind=fact.kind,
-        source=source,
-        assessment=fact.assessment,
-        credits=fact.credits,
-    )
-
-
 class _Entry:
     """One record and everything extracted from it (the cache a change replaces)."""
 
@@ -204,38 +202,75 @@ class _Entry:
         self.fact = _record_facts(record, now, norm)
         cred = record.credential
         doc = cred.document
-        links = list(related_links(record.record_id, _own_achievement(cred, is_clr(cred))))
+        self.links = tuple(related_links(record.record_id, _own_achievement(cred, is_clr(cred))))
         self.catalog: tuple[Achievement, ...] = ()
         self.embedded: tuple[Embedded, ...] = ()
         if doc and has_clr_parts(doc):
-            links += association_links(record.record_id, doc)
+            self.links += tuple(association_links(record.record_id, doc))
             self.catalog = tuple(clr_achievements(doc))
             self.embedded = tuple(clr_embedded(doc))
-        self.links = tuple(links)
-        self.embedded_facts: dict[int, _Facts] = {}  # made on first need: usually every one is stored on its own
+        self.embedded_facts: dict[int, _Facts] | None = None  # made on first need: usually each is stored alone
 
     def embedded_fact(self, j: int, now: datetime, norm: Normaliser) -> _Facts:
+        if self.embedded_facts is None:
+            self.embedded_facts = {}
         found = self.embedded_facts.get(j)
         if found is None:
             found = self.embedded_facts[j] = _embedded_fact(self.embedded[j], self.record, self.fact, now, norm)
         return found
 
 
+class _Raw:
+    """One skill identity's mentions: position of the fact -> its ref, and the proof it gives."""
+
+    __slots__ = ("proofs", "refs")
+
+    def __init__(self) -> None:
+        self.refs: dict[int, SkillRef] = {}
+        self.proofs: dict[int, Proof] = {}
+
+
 class _Row:
     """One fact in the map (a record's own or an embedded one), with what the aggregates read precomputed."""
 
-    __slots__ = ("dkey", "fact", "order", "proofs", "raw", "year")
+    __slots__ = ("dkey", "fact", "heat_issuer", "heat_year", "order", "proofs", "raw")
 
-    def __init__(self, raw: _Facts, fact: _Facts) -> None:
+    def __init__(self, raw: _Facts, fact: _Facts, dates: dict[datetime | None, tuple[str, str]]) -> None:
         self.raw = raw  # as extracted
         self.fact = fact  # with the whole/part rule applied (kind)
-        self.dkey = (fact.record_id, fact.achievement_id or fact.badge)  # one proof per badge and skill
-        self.order = (fact.date is None, fact.date or _EPOCH, fact.record_id)  # proof order within a skill
-        self.year = str(fact.date.year) if fact.date else UNKNOWN_YEAR
+        date = fact.date
+        record_id = fact.record_id
+        prefix = dates.get(date)
+        if prefix is None:  # wallets repeat dates: the sortable form and the year are made once per date
+            prefix = dates[date] = (
+                ("1", UNKNOWN_YEAR)
+                if date is None
+                else (f"0{(date - _EPOCH) // _MICROSECOND + _DATE_OFFSET:020d}", str(date.year))
+            )
+        # Composite keys are strings (length-prefixed or fixed-width, so they stay exact): strings are
+        # not tracked by the garbage collector, and 10,000 records' worth of tuples make it run often.
+        self.dkey = f"{len(record_id)}:{record_id}{fact.achievement_id or fact.badge}"  # one proof per badge
+        # (undated last, date, record id) as one string, so sorting proofs compares flat strings
+        self.order = prefix[0] + record_id
+        code = _FRESH_CODE[fact.freshness]
+        self.heat_year = code + prefix[1]
+        self.heat_issuer = code + fact.issuer
         proofs: dict[str, Proof] = {}
         for ref in fact.refs:
             if ref.source not in proofs:
-                proofs[ref.source] = _proof(fact, ref.source)
+                proofs[ref.source] = Proof(
+                    fact.record_id,
+                    fact.badge,
+                    fact.issuer,
+                    fact.achievement_id,
+                    date,
+                    fact.freshness,
+                    fact.reason,
+                    fact.kind,
+                    ref.source,
+                    fact.assessment,
+                    fact.credits,
+                )
         self.proofs = proofs
 
 
@@ -257,35 +292,38 @@ class SkillIndex:
         self._entries: dict[int, _Entry] = {}
         self._by_id: dict[str, int] = {}
         self._rows: dict[int, _Row] = {}
-        # skills: raw identity -> position -> (index of the ref in its fact, ref)
-        self._raws: dict[Key, dict[int, tuple[int, SkillRef]]] = {}
+        # skills: raw identity -> position -> the fact's ref and proof for it
+        self._raws: dict[Key, _Raw] = {}
         self._norms_of: dict[Key, frozenset[str]] = {}  # coded identity -> its normalised names
         self._coded_by_name: dict[str, set[Key]] = {}
         self._redirect: dict[Key, Key] = {}  # name-only identity -> the one coded skill it joins
         self._absorbed: dict[Key, set[Key]] = {}  # coded identity -> name-only identities joined to it
-        self._spellings: dict[str, dict[str, list[tuple[int, int]]]] = {}  # framework -> as written -> positions
+        self._spellings: dict[str, dict[str, list[int]]] = {}  # framework -> as written -> ref positions
         self._display: dict[str, str] = {}  # framework (normalised) -> the wallet's most common spelling
         self._skills: dict[Key, Skill] = {}
         self._cells: dict[Key, tuple[tuple[HeatCell, ...], tuple[HeatCell, ...]]] = {}
         self._skill_order: dict[Key, tuple[bool, str, str, str]] = {}
         self._key_strings: dict[Key, str] = {}
+        self._final_keys: dict[int, tuple[tuple[SkillRef, ...], tuple[str, ...]]] = {}  # id(refs) -> keys
+        self._dates: dict[datetime | None, tuple[str, str]] = {}  # date -> (sortable prefix, heat-map year)
         # links between achievements
-        self._link_candidates: dict[LinkKey, dict[int, Link]] = {}
-        self._links: dict[LinkKey, tuple[int, Link]] = {}  # the first saying of each link wins
+        self._link_candidates: dict[LinkKey, list[int]] = {}  # positions of every saying
+        self._links: dict[LinkKey, Link] = {}  # the first saying of each link wins
+        self._link_first: dict[LinkKey, int] = {}  # ... and its position
         self._link_order: list[tuple[str, str, str, LinkKey]] = []
-        self._wholes: Counter[str] = Counter()
+        self._wholes: dict[str, int] = {}
         # achievement nodes
-        self._node_rows: dict[str, set[int]] = {}
+        self._node_rows: dict[str, list[int]] = {}
         self._node_catalog: dict[str, dict[int, tuple[Achievement, int]]] = {}
         self._node_links: dict[str, set[LinkKey]] = {}
         self._nodes: dict[str, AchievementNode] = {}
         self._node_order: list[str] = []
         # credentials
         self._infos: dict[int, CredentialInfo] = {}
-        self._info_order: list[tuple[str, int]] = []
+        self._info_order: list[int] = []  # seqs by (record id, seq)
         # CLR-embedded credentials
-        self._held_achievements: Counter[str] = Counter()
-        self._held_credentials: Counter[str] = Counter()
+        self._held_achievements: dict[str, int] = {}
+        self._held_credentials: dict[str, int] = {}
         self._clrs: set[int] = set()
         self._embedded: dict[int, _Facts] = {}
         self._map: SkillMap | None = None
@@ -360,7 +398,7 @@ class SkillIndex:
             ):
                 moved.append(entry.seq)
         for seq in self._clrs:
-            self._entries[seq].embedded_facts.clear()
+            self._entries[seq].embedded_facts = None
         added = [self._extract(self._entries[s].record, s) for s in moved]
         self._apply(moved, added, refresh_embedded=True)
 
@@ -377,7 +415,7 @@ class SkillIndex:
         return self._next_seq
 
     def _extract(self, record: SkillInput, seq: int) -> _Entry:
-        if len(self._norm.refs) > _MEMO_LIMIT:
+        if len(self._norm) > _MEMO_LIMIT:
             self._norm = Normaliser()
         return _Entry(record, seq, self._now, self._norm)
 
@@ -401,7 +439,7 @@ class SkillIndex:
             for j, link in enumerate(entry.links):
                 key = (link.source, link.target, link.relation.casefold())
                 candidates = self._link_candidates[key]
-                del candidates[seq * _SLOT + j]
+                candidates.remove(seq * _SLOT + j)
                 if not candidates:
                     del self._link_candidates[key]
                 touched_links.add(key)
@@ -419,15 +457,17 @@ class SkillIndex:
             record = entry.record
             self._entries[seq] = entry
             self._by_id[record.record_id] = seq
-            if entry.fact.achievement_id:
-                self._held_achievements[entry.fact.achievement_id] += 1
-            if record.credential.id:
-                self._held_credentials[record.credential.id] += 1
+            _count(self._held_achievements, entry.fact.achievement_id)
+            _count(self._held_credentials, record.credential.id)
             if entry.embedded:
                 self._clrs.add(seq)
             for j, link in enumerate(entry.links):
                 key = (link.source, link.target, link.relation.casefold())
-                self._link_candidates.setdefault(key, {})[seq * _SLOT + j] = link
+                sayings = self._link_candidates.get(key)
+                if sayings is None:
+                    self._link_candidates[key] = [seq * _SLOT + j]
+                else:
+                    bisect.insort(sayings, seq * _SLOT + j)
                 touched_links.add(key)
             for j, achievement in enumerate(entry.catalog):
                 if achievement.id:
@@ -444,7 +484,7 @@ class SkillIndex:
                 if self._embedded.get(pos) is not fact:
                     wanted[pos] = fact
             self._embedded = embedded
-        for achievement_id in flipped:  # the whole/part rule changed for these: re-read their kind
+        for achievement_id in flipped:  # the whole/part rule changed for these: read their kind again
             for pos in self._node_rows.get(achievement_id, ()):
                 wanted.setdefault(pos, self._rows[pos].raw)
         dirty_raws: set[Key] = set()
@@ -455,10 +495,8 @@ class SkillIndex:
         self._update_display(frameworks, dirty_skills)
         for skill_key in dirty_skills:
             self._rebuild_skill(skill_key)
-        for seq in infos:
-            self._rebuild_info(seq)
-        for node_id in dirty_nodes:
-            self._rebuild_node(node_id)
+        self._rebuild_infos(infos)
+        self._rebuild_nodes(dirty_nodes)
 
     def _set_row(
         self,
@@ -471,8 +509,8 @@ class SkillIndex:
     ) -> None:
         old = self._rows.get(pos)
         fact = raw
-        if raw is not None and raw.achievement_id and self._wholes[raw.achievement_id] > 0 and raw.kind != MACRO:
-            fact = replace(raw, kind=MACRO)
+        if raw is not None and raw.achievement_id and raw.kind != MACRO and raw.achievement_id in self._wholes:
+            fact = raw._replace(kind=MACRO)
         if old is not None:
             if raw is not None and fact is not None and (old.fact is fact or old.fact == fact):
                 old.raw = raw  # same content, newer extraction
@@ -482,36 +520,56 @@ class SkillIndex:
             infos.add(pos // _SLOT)
         if raw is None or fact is None:
             return
-        self._rows[pos] = _Row(raw, fact)
+        if len(self._dates) > _MEMO_LIMIT:
+            self._dates.clear()
+        row = _Row(raw, fact, self._dates)
+        self._rows[pos] = row
+        proofs = row.proofs
         for i, ref in enumerate(fact.refs):
-            contribs = self._raws.get(ref.key)
-            if contribs is None:
-                contribs = self._raws[ref.key] = {}
-            contribs[pos] = (i, ref)
-            dirty_raws.add(ref.key)
+            key = ref.key
+            raw_skill = self._raws.get(key)
+            if raw_skill is None:
+                raw_skill = self._raws[key] = _Raw()
+            raw_skill.refs[pos] = ref
+            raw_skill.proofs[pos] = proofs[ref.source]
+            dirty_raws.add(key)
             if ref.framework:
-                spelled = self._spellings.setdefault(ref.framework_norm, {}).setdefault(ref.framework, [])
-                if not spelled or spelled[-1] < (pos, i):
-                    spelled.append((pos, i))
+                by_spelling = self._spellings.get(ref.framework_norm)
+                if by_spelling is None:
+                    by_spelling = self._spellings[ref.framework_norm] = {}
+                spelled = by_spelling.get(ref.framework)
+                at = pos * _REFS + min(i, _REFS - 1)
+                if spelled is None:
+                    by_spelling[ref.framework] = [at]
+                elif spelled[-1] < at:
+                    spelled.append(at)
                 else:
-                    bisect.insort(spelled, (pos, i))
+                    bisect.insort(spelled, at)
                 frameworks.add(ref.framework_norm)
-        if fact.achievement_id:
-            self._node_rows.setdefault(fact.achievement_id, set()).add(pos)
-            dirty_nodes.add(fact.achievement_id)
+        achievement_id = fact.achievement_id
+        if achievement_id:
+            held = self._node_rows.get(achievement_id)
+            if held is None:
+                self._node_rows[achievement_id] = [pos]
+            elif held[-1] < pos:
+                held.append(pos)
+            else:
+                bisect.insort(held, pos)
+            dirty_nodes.add(achievement_id)
 
     def _drop_row(self, pos: int, old: _Row, dirty_raws: set[Key], dirty_nodes: set[str], frameworks: set[str]) -> None:
         del self._rows[pos]
         for i, ref in enumerate(old.fact.refs):
-            contribs = self._raws[ref.key]
-            del contribs[pos]
-            if not contribs:
+            raw_skill = self._raws[ref.key]
+            del raw_skill.refs[pos]
+            del raw_skill.proofs[pos]
+            if not raw_skill.refs:
                 del self._raws[ref.key]
             dirty_raws.add(ref.key)
             if ref.framework:
                 by_spelling = self._spellings[ref.framework_norm]
                 spelled = by_spelling[ref.framework]
-                del spelled[bisect.bisect_left(spelled, (pos, i))]
+                del spelled[bisect.bisect_left(spelled, pos * _REFS + min(i, _REFS - 1))]
                 if not spelled:
                     del by_spelling[ref.framework]
                     if not by_spelling:
@@ -520,7 +578,7 @@ class SkillIndex:
         achievement_id = old.fact.achievement_id
         if achievement_id:
             held = self._node_rows[achievement_id]
-            held.discard(pos)
+            held.remove(pos)
             if not held:
                 del self._node_rows[achievement_id]
             dirty_nodes.add(achievement_id)
@@ -533,8 +591,8 @@ class SkillIndex:
             entry = self._entries[seq]
             for j, item in enumerate(entry.embedded):
                 achievement_id = item.achievement.id
-                if (item.credential_id and self._held_credentials[item.credential_id] > 0) or (
-                    achievement_id and (self._held_achievements[achievement_id] > 0 or achievement_id in seen)
+                if (item.credential_id and item.credential_id in self._held_credentials) or (
+                    achievement_id and (achievement_id in self._held_achievements or achievement_id in seen)
                 ):
                     continue
                 if achievement_id:
@@ -547,44 +605,58 @@ class SkillIndex:
     def _update_links(self, touched: set[LinkKey], dirty_nodes: set[str]) -> set[str]:
         """Re-pick the first saying of each touched link; returns ids whose whole/part status flipped."""
         flipped: set[str] = set()
+        bulk = len(touched) >= _BULK
+        entries = self._entries
         for key in touched:
             candidates = self._link_candidates.get(key)
-            new = None
-            if candidates:
-                first = min(candidates)
-                new = (first, candidates[first])
             old = self._links.get(key)
-            for said in (old, new):
-                if said is not None:
-                    dirty_nodes.add(said[1].source)
-                    dirty_nodes.add(said[1].target)
-            if old == new:
+            dirty_nodes.add(key[0])
+            dirty_nodes.add(key[1])
+            if candidates:
+                first = candidates[0]
+                if old is not None and self._link_first[key] == first:
+                    continue
+                new: Link | None = entries[first // _SLOT].links[first % _SLOT]
+                self._link_first[key] = first
+            elif old is None:
                 continue
-            if old is not None:
-                link = old[1]
-                entry = (link.source, link.target, link.relation, key)
-                del self._link_order[bisect.bisect_left(self._link_order, entry)]
-                for end in (link.source, link.target):
-                    self._node_links[end].discard(key)
-                    if not self._node_links[end]:
-                        del self._node_links[end]
-            if new is not None:
-                link = new[1]
-                self._links[key] = new
-                bisect.insort(self._link_order, (link.source, link.target, link.relation, key))
-                for end in (link.source, link.target):
-                    self._node_links.setdefault(end, set()).add(key)
             else:
-                del self._links[key]
+                new = None
+                del self._link_first[key]
+            if old is not None:
+                if not bulk:
+                    at = bisect.bisect_left(self._link_order, (old.source, old.target, old.relation, key))
+                    del self._link_order[at]
+                if new is None:
+                    del self._links[key]
+                    for end in (key[0], key[1]):
+                        ends = self._node_links[end]
+                        ends.discard(key)
+                        if not ends:
+                            del self._node_links[end]
+            if new is not None:
+                self._links[key] = new
+                if not bulk:
+                    bisect.insort(self._link_order, (new.source, new.target, new.relation, key))
+                if old is None:
+                    for end in (key[0], key[1]):
+                        ends_of = self._node_links.get(end)
+                        if ends_of is None:
+                            self._node_links[end] = {key}
+                        else:
+                            ends_of.add(key)
             if (old is None) != (new is None):
                 whole = _whole_of(key)
                 if whole:
-                    before = self._wholes[whole] > 0
-                    self._wholes[whole] += 1 if new is not None else -1
-                    if self._wholes[whole] <= 0:
-                        del self._wholes[whole]
-                    if before != (self._wholes[whole] > 0):
+                    before = whole in self._wholes
+                    if new is not None:
+                        _count(self._wholes, whole)
+                    else:
+                        _discount(self._wholes, whole)
+                    if before != (whole in self._wholes):
                         flipped.add(whole)
+        if bulk:
+            self._link_order = sorted((lk.source, lk.target, lk.relation, k) for k, lk in self._links.items())
         return flipped
 
     # ------------------------------------------------------------------ skills
@@ -598,8 +670,8 @@ class SkillIndex:
                 check.add(key)
                 continue
             dirty.add(key)
-            contribs = self._raws.get(key)
-            new = frozenset(ref.norm for _, ref in contribs.values()) if contribs else frozenset()
+            raw_skill = self._raws.get(key)
+            new = frozenset(map(_NORM, raw_skill.refs.values())) if raw_skill else frozenset()
             old = self._norms_of.get(key, frozenset())
             if new == old:
                 continue
@@ -629,7 +701,9 @@ class SkillIndex:
                 if new_owner is not None:
                     self._redirect[key] = new_owner
                     self._absorbed.setdefault(new_owner, set()).add(key)
-                for pos in self._raws.get(key, ()):  # these records now name another skill
+                self._final_keys.clear()
+                named = self._raws.get(key)
+                for pos in named.refs if named else ():  # these records now name another skill
                     if pos < _EMBEDDED:
                         infos.add(pos // _SLOT)
             dirty.add(key)
@@ -660,49 +734,58 @@ class SkillIndex:
             found = self._key_strings[key] = _key_string(key)
         return found
 
-    def _final_string(self, key: Key) -> str:
-        return self._key_string(self._redirect.get(key, key))
-
     def _rebuild_skill(self, key: Key) -> None:
         if key not in self._raws or key in self._redirect:
             if self._skills.pop(key, None) is not None:
                 del self._cells[key]
                 del self._skill_order[key]
             return
-        members = [key]
-        if key[0] == "code" and key in self._absorbed:
-            members += sorted(self._absorbed[key], key=lambda k: min((p, i) for p, (i, _) in self._raws[k].items()))
-        skill, cells = self._make_skill(key, members)
+        skill, cells = self._make_skill(key)
         self._skills[key] = skill
         self._cells[key] = cells
         self._skill_order[key] = (skill.group == OTHER_GROUP, skill.group.casefold(), min(skill.names), skill.key)
 
-    def _make_skill(
-        self, key: Key, members: list[Key]
-    ) -> tuple[Skill, tuple[tuple[HeatCell, ...], tuple[HeatCell, ...]]]:
-        """One skill from its references, in the one-pass build's order: the skill's own, then joined names."""
-        rows = self._rows
+    def _ids_shared(self) -> bool:
+        """Whether two facts can share a record id (embedded credentials, or duplicate ids given)."""
+        return bool(self._embedded) or len(self._by_id) != len(self._entries)
+
+    def _first_mention(self, key: Key) -> tuple[int, int]:
+        refs = self._raws[key].refs
+        pos = min(refs)
+        return pos, self._rows[pos].fact.refs.index(refs[pos])
+
+    def _make_skill(self, key: Key) -> tuple[Skill, tuple[tuple[HeatCell, ...], tuple[HeatCell, ...]]]:
+        """One skill from its contributions, in the one-pass build's order: its own, then names it absorbed.
+
+        Every step is a whole-list pass so a skill proven by 10,000 badges costs milliseconds.
+        """
+        members = [key]
+        if key[0] == "code" and key in self._absorbed:
+            members += sorted(self._absorbed[key], key=self._first_mention)
         refs: list[SkillRef] = []
-        facts: list[_Row] = []
+        proofs: list[Proof] = []
+        positions: list[int] = []
         for member in members:
-            contribs = self._raws[member]
-            for pos in sorted(contribs):
-                refs.append(contribs[pos][1])
-                facts.append(rows[pos])
-        own = len(self._raws[key])
+            raw_skill = self._raws[member]
+            at = sorted(raw_skill.refs)
+            refs += _pick(raw_skill.refs, at)
+            proofs += _pick(raw_skill.proofs, at)
+            positions += at
+        own = len(self._raws[key].refs)
+        rows: list[_Row] = _pick(self._rows, positions)
+        if len(members) > 1 or self._ids_shared():
+            dkeys = list(map(_DKEY, rows))
+            if len(set(dkeys)) != len(dkeys):  # a badge names the skill twice (code and tag): the first counts
+                first: dict[str, int] = {}
+                for i, dkey in enumerate(dkeys):
+                    first.setdefault(dkey, i)
+                kept = sorted(first.values())
+                proofs = _pick(proofs, kept)
+                rows = _pick(rows, kept)
+        orders = list(map(_ORDER, rows))
+        ordered = _pick(proofs, sorted(range(len(orders)), key=orders.__getitem__))
         names = Counter(map(_NAME, refs))
-        norms = {r.name: r.norm for r in refs}
-        proofs = [row.proofs[ref.source] for row, ref in zip(facts, refs, strict=True)]
-        dkeys = [row.dkey for row in facts]
-        if len(set(dkeys)) != len(dkeys):  # a badge named the skill twice (code and tag): first one counts
-            kept: dict[tuple[str, str], int] = {}
-            for i, dkey in enumerate(dkeys):
-                kept.setdefault(dkey, i)
-            index = sorted(kept.values())
-            proofs = [proofs[i] for i in index]
-            facts = [facts[i] for i in index]
-        permutation = sorted(range(len(facts)), key=[row.order for row in facts].__getitem__)
-        ordered = [proofs[i] for i in permutation]
+        norms = {n: self._norm.name(n) for n in names}  # a ref's norm is its name normalised
         name = names.most_common(1)[0][0]
         display_norms = {norms[name]}
         aliases = []
@@ -719,8 +802,11 @@ class SkillIndex:
             framework_norm = counted.most_common(1)[0][0] if counted else ""
             code = None
         framework = self._display.get(framework_norm) if framework_norm else None
-        dates = [d for d in map(_DATE, ordered) if d]
-        counts = Counter(map(_FRESHNESS, ordered))
+        by_year = Counter(map(_HEAT_YEAR, rows))
+        by_issuer = Counter(map(_HEAT_ISSUER, rows))
+        counts: Counter[str] = Counter()
+        for coded, n in by_year.items():
+            counts[coded[0]] += n
         key_string = self._key_string(key)
         skill = Skill(
             key=key_string,
@@ -728,69 +814,97 @@ class SkillIndex:
             aliases=tuple(aliases),
             framework=framework,
             code=code,
-            url=next((r.url for r in refs if r.url), None),
+            url=next(filter(None, map(_URL, refs)), None),
             group=framework or OTHER_GROUP,
             proofs=tuple(ordered),
             names=frozenset(norms.values()),
             framework_norm=framework_norm,
             code_norm=key[2] if key[0] == "code" else "",
-            issuers=tuple(sorted(set(map(_ISSUER, ordered)), key=str.casefold)),
-            first=min(dates) if dates else None,
-            latest=max(dates) if dates else None,
+            issuers=tuple(sorted({coded[1:] for coded in by_issuer}, key=str.casefold)),
+            first=ordered[0].date,
+            latest=_latest(ordered),
             assessed=any(map(_ASSESSMENT, ordered)),
-            fresh=counts[FRESH],
-            unverified=counts[UNVERIFIED],
-            stale=counts[STALE],
+            fresh=counts["f"],
+            unverified=counts["u"],
+            stale=counts["s"],
         )
-        freshness = list(map(_FRESHNESS, proofs))
-        years = _cells(key_string, [row.year for row in facts], freshness)
-        issuers = _cells(key_string, list(map(_ISSUER, proofs)), freshness)
+        years = _cells(key_string, by_year)
+        issuers = _cells(key_string, by_issuer)
         return skill, (years, issuers)
 
     # ------------------------------------------------------------------ credentials and nodes
 
-    def _rebuild_info(self, seq: int) -> None:
-        old = self._infos.pop(seq, None)
-        if old is not None:
-            del self._info_order[bisect.bisect_left(self._info_order, (old.record_id, seq))]
-        row = self._rows.get(seq * _SLOT)
-        if row is None:
-            return
-        f = row.fact
-        self._infos[seq] = CredentialInfo(
-            record_id=f.record_id,
-            name=f.badge,
-            issuer=f.issuer,
-            achievement_id=f.achievement_id,
-            kind=f.kind,
-            freshness=f.freshness,
-            reason=f.reason,
-            date=f.date,
-            skill_keys=unique(self._final_string(r.key) for r in f.refs),
-        )
-        entry = (f.record_id, seq)
-        if not self._info_order or self._info_order[-1] < entry:
-            self._info_order.append(entry)
-        else:
-            bisect.insort(self._info_order, entry)
+    def _skill_keys(self, refs: tuple[SkillRef, ...]) -> tuple[str, ...]:
+        """Final skill keys of a refs tuple; memoised per tuple (equal achievements share one)."""
+        found = self._final_keys.get(id(refs))
+        if found is not None and found[0] is refs:
+            return found[1]
+        redirect = self._redirect
+        keys = unique(self._key_string(redirect.get(r.key, r.key)) for r in refs)
+        if len(self._final_keys) > 2 * len(self._rows) + 1024:
+            self._final_keys.clear()
+        self._final_keys[id(refs)] = (refs, keys)
+        return keys
 
-    def _rebuild_node(self, node_id: str) -> None:
-        node = self._make_node(node_id)
-        if node is None:
-            if self._nodes.pop(node_id, None) is not None:
-                del self._node_order[bisect.bisect_left(self._node_order, node_id)]
-            return
-        if node_id not in self._nodes:
-            if not self._node_order or self._node_order[-1] < node_id:
-                self._node_order.append(node_id)
+    def _rebuild_infos(self, seqs: set[int]) -> None:
+        bulk = len(seqs) >= _BULK
+        infos = self._infos
+        order = self._info_order
+        rows = self._rows
+        for seq in seqs:
+            if seq in infos and not bulk:
+                del order[bisect.bisect_left(order, self._info_key(seq), key=self._info_key)]
+                del infos[seq]
             else:
+                infos.pop(seq, None)
+            row = rows.get(seq * _SLOT)
+            if row is None:
+                continue
+            f = row.fact
+            infos[seq] = CredentialInfo(
+                f.record_id, f.badge, f.issuer, f.achievement_id, f.kind, f.freshness, f.reason, f.date,
+                self._skill_keys(f.refs),
+            )  # fmt: skip
+            if not bulk:
+                bisect.insort(order, seq, key=self._info_key)
+        if bulk:
+            self._info_order = sorted(infos, key=self._info_key)
+
+    def _info_key(self, seq: int) -> tuple[str, int]:
+        """Credentials are listed by record id (then input order, for duplicate ids)."""
+        return self._infos[seq].record_id, seq
+
+    def _rebuild_nodes(self, node_ids: set[str]) -> None:
+        bulk = len(node_ids) >= _BULK
+        nodes = self._nodes
+        for node_id in node_ids:
+            node = self._make_node(node_id)
+            if node is None:
+                if nodes.pop(node_id, None) is not None and not bulk:
+                    del self._node_order[bisect.bisect_left(self._node_order, node_id)]
+                continue
+            if node_id not in nodes and not bulk:
                 bisect.insort(self._node_order, node_id)
-        self._nodes[node_id] = node
+            nodes[node_id] = node
+        if bulk:
+            self._node_order = sorted(nodes)
 
     def _make_node(self, node_id: str) -> AchievementNode | None:
-        """Held ones first-hand, then CLR listings, then link ends: the one-pass build's order."""
+        """Held ones first-hand, then CLR listings, then link ends: the one-pass build's order.
+
+        A held achievement always has a name and an issuer from its badge, so
+        links (which only fill those in) are read only for achievements
+        nobody holds.
+        """
         held = self._node_rows.get(node_id)
         listed = self._node_catalog.get(node_id)
+        http_id = node_id if node_id.startswith(("https://", "http://")) else None
+        if held and not listed and len(held) == 1:  # the common case: one badge, nothing else known
+            f = self._rows[held[0]].fact
+            return AchievementNode(
+                node_id, f.achievement_name or f.badge, (f.record_id,), f.issuer, f.issuer_url,
+                f.achievement_url or http_id, f.date, f.refs,
+            )  # fmt: skip
         linked = self._node_links.get(node_id)
         if not held and not listed and not linked:
             return None
@@ -801,7 +915,7 @@ class SkillIndex:
         date: datetime | None = None
         held_by: list[str] = []
         skills: tuple[SkillRef, ...] = ()
-        for pos in sorted(held or ()):
+        for pos in held or ():
             f = self._rows[pos].fact
             held_by.append(f.record_id)
             name = name or f.achievement_name or f.badge
@@ -809,29 +923,31 @@ class SkillIndex:
             url = url or f.achievement_url
             date = f.date if date is None or (f.date and f.date < date) else date
             skills = skills or f.refs
-        for pos in sorted(listed or ()):
-            achievement, seq = listed[pos]  # type: ignore[index]
-            named_by = self._rows[seq * _SLOT].fact
-            creator = achievement.creator
-            name = name or achievement.name
-            issuer = issuer or (creator.name if creator else None) or named_by.issuer
-            issuer_url = issuer_url or (creator.url if creator else None) or named_by.issuer_url
-            url = url or _achievement_url(achievement)
-            skills = skills or tuple(achievement_refs(achievement, self._norm))
-        for _, link in sorted((self._links[k] for k in linked or ()), key=_FIRST):
-            sayer_seq = self._by_id.get(link.record_id)
-            sayer = self._rows[sayer_seq * _SLOT].fact if sayer_seq is not None else None
-            if link.target == node_id:
-                name = name or link.target_name
-            if sayer and not issuer:
-                issuer, issuer_url = sayer.issuer, sayer.issuer_url
+        if listed:
+            for pos in sorted(listed):
+                achievement, seq = listed[pos]
+                named_by = self._rows[seq * _SLOT].fact
+                creator = achievement.creator
+                name = name or achievement.name
+                issuer = issuer or (creator.name if creator else None) or named_by.issuer
+                issuer_url = issuer_url or (creator.url if creator else None) or named_by.issuer_url
+                url = url or _achievement_url(achievement)
+                skills = skills or tuple(achievement_refs(achievement, self._norm))
+        if linked and (not name or not issuer):
+            for link in _pick(self._links, sorted(linked, key=self._link_first.__getitem__)):
+                sayer_seq = self._by_id.get(link.record_id)
+                sayer = self._rows[sayer_seq * _SLOT].fact if sayer_seq is not None else None
+                if link.target == node_id:
+                    name = name or link.target_name
+                if sayer and not issuer:
+                    issuer, issuer_url = sayer.issuer, sayer.issuer_url
         return AchievementNode(
             id=node_id,
             name=name,
             held_by=unique(held_by),
             issuer=issuer,
             issuer_url=issuer_url,
-            url=url or (node_id if node_id.startswith(("https://", "http://")) else None),
+            url=url or http_id,
             date=date,
             skills=skills,
         )
@@ -839,28 +955,60 @@ class SkillIndex:
     # ------------------------------------------------------------------ the map
 
     def _assemble(self) -> SkillMap:
-        order = sorted(self._skills, key=self._skill_order.__getitem__)
-        skills = tuple(self._skills[k] for k in order)
-        by_string = sorted(self._skills, key=self._key_string)
-        cells = [self._cells[k] for k in by_string]
+        skills = tuple(_pick(self._skills, sorted(self._skills, key=self._skill_order.__getitem__)))
+        cells = _pick(self._cells, sorted(self._skills, key=self._key_string))
         return SkillMap(
             generated=self._now,
             skills=skills,
             groups=_groups(skills),
             year_heat=tuple(chain.from_iterable(c[0] for c in cells)),
             issuer_heat=tuple(chain.from_iterable(c[1] for c in cells)),
-            credentials=tuple(self._infos[s] for _, s in self._info_order),
-            achievements=tuple(self._nodes[i] for i in self._node_order),
-            links=tuple(self._links[k][1] for *_, k in self._link_order),
+            credentials=tuple(_pick(self._infos, self._info_order)),
+            achievements=tuple(_pick(self._nodes, self._node_order)),
+            links=tuple(_pick(self._links, [k for *_, k in self._link_order])),
             index=MappingProxyType({s.key: s for s in skills}),
         )
 
 
-def _discount(counter: Counter[str], key: str | None) -> None:
-    """One fewer ``key``; gone at zero, so the counter stays as small as what is held."""
+def _pick(source: Any, keys: Sequence[Any]) -> list[Any]:
+    """``[source[k] for k in keys]`` in one C call."""
+    if not keys:
+        return []
+    if len(keys) == 1:
+        return [source[keys[0]]]
+    return list(itemgetter(*keys)(source))
+
+
+def _latest(ordered: Sequence[Proof]) -> datetime | None:
+    """``max`` of the proofs' dates (the first of equal maxima, as ``max`` picks) from date order.
+
+    Proofs are sorted by date with undated ones last, so the latest dated
+    proof sits just before them, and equal instants are neighbours.
+    """
+    i = len(ordered) - 1
+    while i >= 0 and ordered[i].date is None:
+        i -= 1
+    if i < 0:
+        return None
+    latest = ordered[i].date
+    while i > 0 and ordered[i - 1].date == latest:
+        i -= 1
+        latest = ordered[i].date
+    return latest
+
+
+def _count(counter: dict[str, int], key: str | None) -> None:
     if key:
-        counter[key] -= 1
-        if counter[key] <= 0:
+        counter[key] = counter.get(key, 0) + 1
+
+
+def _discount(counter: dict[str, int], key: str | None) -> None:
+    """One fewer ``key``; gone at zero, so "in" means "held" and the dict stays small."""
+    if key:
+        left = counter[key] - 1
+        if left:
+            counter[key] = left
+        else:
             del counter[key]
 
 
@@ -874,10 +1022,11 @@ def _whole_of(key: LinkKey) -> str | None:
     return None
 
 
-def _cells(skill_key: str, columns: list[str], freshness: list[str]) -> tuple[HeatCell, ...]:
-    """Heat cells of one skill: proofs counted per column, fresh and stale apart, weighted by freshness."""
-    totals: dict[str, list[float]] = {}
-    for (column, fresh), n in Counter(zip(columns, freshness, strict=True)).items():
+def _cells(skill_key: str, counted: Counter[str]) -> tuple[HeatCell, ...]:
+    """Heat cells of one skill from freshness-code + column counts: fresh and stale apart, weighted."""
+    totals: dict[str, list[Any]] = {}
+    for coded, n in counted.items():
+        fresh, column = _CODE_FRESH[coded[0]], coded[1:]
         cell = totals.get(column)
         if cell is None:
             cell = totals[column] = [0, 0, 0, 0.0]
@@ -887,10 +1036,7 @@ def _cells(skill_key: str, columns: list[str], freshness: list[str]) -> tuple[He
         elif fresh == STALE:
             cell[2] += n
         cell[3] += FRESHNESS_WEIGHT[fresh] * n
-    return tuple(
-        HeatCell(skill_key=skill_key, column=c, count=int(t[0]), fresh=int(t[1]), stale=int(t[2]), weight=t[3])
-        for c, t in sorted(totals.items())
-    )
+    return tuple(HeatCell(skill_key, c, t[0], t[1], t[2], t[3]) for c, t in sorted(totals.items()))
 
 
 def _groups(skills: Sequence[Skill]) -> tuple[SkillGroup, ...]:

@@ -42,7 +42,7 @@ CHECK_TITLES = {
 
 
 def check_title(check_id: str) -> str:
-    return CHECK_TITLES.get(check_id, check_id.replace("_", " ").capitalize())
+    return CHECK_TITLES.get(check_id, check_id.replace("_", " ").replace("-", " ").capitalize())
 
 
 class StatusIcon(QWidget):

@@ -46,8 +46,9 @@ from wallet.verify.rdfc import Budget, Quad, Term, blank_node_count, canonicaliz
 
 Loader = Callable[[str, Any], dict[str, Any]]
 I18N_DATATYPE = "i18n-datatype"
-# Documents up to this many JSON values (a Data Integrity proof configuration has ~15) have their
-# quads memoised per loader, keyed by their exact content and rdfDirection (``to_quads``).
+# Flat documents (no nested objects: the shape of a Data Integrity proof configuration, ~15 values)
+# up to this many JSON values have their quads memoised per loader, keyed by their exact content and
+# rdfDirection (``to_quads``).  Credentials always nest objects, so their quads are never memoised.
 SMALL_DOCUMENT_NODES = 64
 
 
@@ -222,9 +223,8 @@ class _SafeProcessor(JsonLdProcessor):
           initial context), so its ``_uuid`` names exactly one finished object;
         * the local context is keyed by identity if it is a scoped context owned
           by a cached result (loader-private, never edited), else by exact
-          content (``_content_key``).  A caller's object is deep-copied before
-          pyld sees it, so no cache ever holds something the caller may still
-          edit;
+          content (``_content_key``).  Local contexts are never the caller's
+          objects: pyld expands its own deep copy of the document;
         * calls from inside pyld's own processing (``cycles`` given: scoped
           contexts validated against a half-built context) are passed through.
 
@@ -234,7 +234,7 @@ class _SafeProcessor(JsonLdProcessor):
         memo = self._memo
         key: Hashable | None = None
         owned = isinstance(local_ctx, (dict, list)) and memo.owns(local_ctx)
-        if memo.is_stable(active_ctx) or "_uuid" in active_ctx:
+        if cycles is None and memo.is_stable(active_ctx):
             try:
                 local_key = ("id", id(local_ctx)) if owned else ("v", _content_key(local_ctx))
             except (_Unkeyable, RecursionError):
@@ -252,8 +252,6 @@ class _SafeProcessor(JsonLdProcessor):
                 cached = memo.get(key)
                 if cached is not None:
                     return cached
-        if cycles is None and not owned and isinstance(local_ctx, (dict, list)):
-            local_ctx = copy.deepcopy(local_ctx)
         if _has_import(local_ctx):
             options = {**options, "contextResolver": _PrivateCopies(options["contextResolver"])}
         result = super()._process_context(
@@ -366,7 +364,7 @@ def to_quads(
 def _small_document_slot(
     doc: dict[str, Any], nodes: int, loader: Loader, rdf_direction: str | None
 ) -> tuple[ResolvedCache, Hashable] | None:
-    """Where the quads of a small document (a proof configuration) are memoised, if anywhere.
+    """Where the quads of a small flat document (a proof configuration) are memoised, if anywhere.
 
     The quads are a function of the document's exact content, ``rdfDirection``
     and the loader's pinned contexts only, so they are kept per loader under
@@ -374,12 +372,23 @@ def _small_document_slot(
     quad cap and the deadline are applied to a cached answer as well.
     """
     cache = getattr(loader, "small_rdf_cache", None)
-    if nodes > SMALL_DOCUMENT_NODES or not isinstance(cache, ResolvedCache):
+    if nodes > SMALL_DOCUMENT_NODES or not isinstance(cache, ResolvedCache) or not _is_flat(doc):
         return None
     try:
         return cache, (_content_key(doc), rdf_direction)
     except _Unkeyable:
         return None
+
+
+def _is_flat(doc: dict[str, Any]) -> bool:
+    """No objects below the top level (``@context`` aside): a proof configuration, never a credential."""
+    for key, value in doc.items():
+        if key == "@context":
+            continue
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(item, (dict, list)) for item in items):
+            return False
+    return True
 
 
 def _expand_to_quads(

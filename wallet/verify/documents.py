@@ -180,10 +180,11 @@ class ProcessedContexts:
       pyld's half-built contexts (whose ``_uuid`` is reused while terms are
       still being added) never qualify.
     * **owned scoped contexts** – the ``@context`` values of term definitions in
-      cached results.  They are loader-private (bundled documents or private
-      copies) and never edited, so they may be keyed by identity instead of by
-      content.  Every registration is reference-counted by the entries that
-      hold it and dropped with the last one.
+      cached results.  They are private (this loader's copies of bundled
+      documents, or pyld's own deep copy of the document being expanded) and
+      never edited, so they may be keyed by identity instead of by content.
+      Every registration is reference-counted by the entries that hold it and
+      dropped with the last one.
 
     Not shared between loaders: one loader's processing never answers for
     another.  Thread-safe; JSON-LD work is serialized on ``ContextLoader.lock``
@@ -256,12 +257,6 @@ class ProcessedContexts:
         """Whether ``obj`` is a scoped context held by a cached result (safe to key by identity)."""
         held = self._owned.get(id(obj))
         return held is not None and held[0] is obj
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._stable.clear()
-            self._owned.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

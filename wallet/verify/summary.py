@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from wallet.verify.report import FAIL, MALFORMED, VERDICT_TEXT, Check, Report, worst
+from wallet.verify.report import FAIL, INCOMPLETE, MALFORMED, UNKNOWN, VERDICT_TEXT, Check, Report, worst
 
 STATUS_ICON = {"pass": "✔", "fail": "✘", "unknown": "?", "skipped": "–"}
 
@@ -28,8 +28,10 @@ class CheckResult:
 
     @property
     def verdict(self) -> str:
-        extra_fail = [c.verdict or MALFORMED for c in self.extra_checks if c.status == FAIL]
-        return worst([*(r.verdict for r in self.reports), *extra_fail]) if (self.reports or extra_fail) else MALFORMED
+        """Worst of the reports and the extra checks; an extra check left ``unknown`` means ``incomplete``."""
+        extra = [c.verdict or MALFORMED for c in self.extra_checks if c.status == FAIL]
+        extra += [INCOMPLETE for c in self.extra_checks if c.status == UNKNOWN]
+        return worst([*(r.verdict for r in self.reports), *extra]) if (self.reports or extra) else MALFORMED
 
     def to_json(self) -> dict[str, Any]:
         if len(self.reports) == 1 and not self.extra_checks:
