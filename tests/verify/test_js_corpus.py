@@ -82,5 +82,3 @@ def test_offline_mode_says_what_it_could_not_check(entry: dict[str, Any]) -> Non
 def test_online_verdict_matches_reference(entry: dict[str, Any], corpus_server: TLSServer) -> None:
     verdict, reports = _verdict(entry, Fetcher(offline=False, timeout=(1.0, 1.0), total_seconds=3.0))
     assert verdict == entry["expected_verdict"], json.dumps(reports, indent=1)[:3000]
-
-
