@@ -180,3 +180,26 @@ def test_sigkill_during_bulk_import_loses_nothing_committed(env: Path, tmp_path:
     code, _, _ = run("import", "--offline", "--json", str(folder))
     assert code == 0
     assert len(json.loads(run("list", "--json")[1])) == 300
+
+
+def test_reverify_refreshes_the_stored_report(env: Path) -> None:
+    run("import", "--offline", str(CORPUS / "ldp/vc2/status-bitstring/revoked.json"))
+    (row,) = json.loads(run("list", "--json")[1])
+    assert row["verdict"] == "incomplete"  # offline: the status list could not be read
+    first = json.loads(run("show", row["id"], "--json")[1])["report"]["checked_at"]
+    code, out, _ = run("reverify", "--offline", "--json")
+    assert code == 1 and json.loads(out) == [{"id": row["id"], "verdict": "incomplete"}]
+    assert json.loads(run("show", row["id"], "--json")[1])["report"]["checked_at"] > first
+
+
+def test_skills_map_and_gap_report(env: Path) -> None:
+    run("import", "--offline", str(CORPUS / "ldp/vc2/eddsa-rdfc-2022/valid.json"))
+    code, out, _ = run("skills", "--json")
+    assert code == 0
+    skills = {s["name"] for s in json.loads(out)["skills"]}
+    assert "Computer programming" in skills
+    code, out, _ = run("skills", "--target", "Computer programming\nWelding", "--json")
+    items = {i["skill"]["name"]: i["status"] for i in json.loads(out)["items"]}
+    assert items == {"Computer programming": "proven", "Welding": "missing"}
+    code, out, _ = run("skills", "--target", "Computer programming, Welding")
+    assert "Welding" in out and code == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,3 +83,30 @@ def test_offline_mode_says_what_it_could_not_check(entry: dict[str, Any]) -> Non
 def test_online_verdict_matches_reference(entry: dict[str, Any], corpus_server: TLSServer) -> None:
     verdict, reports = _verdict(entry, Fetcher(offline=False, timeout=(1.0, 1.0), total_seconds=3.0))
     assert verdict == entry["expected_verdict"], json.dumps(reports, indent=1)[:3000]
+
+
+STATUS_FILES = sorted((OUT / "ldp").rglob("status-*/revoked.json"))
+
+
+@pytest.mark.parametrize("path", STATUS_FILES, ids=[p.relative_to(OUT).as_posix() for p in STATUS_FILES])
+def test_removing_the_status_entry_breaks_the_signature(path: Path) -> None:
+    """A revoked badge cannot be "un-revoked" by deleting its credentialStatus: the proof covers it."""
+    document = json.loads(path.read_text())
+    del document["credentialStatus"]
+    (credential,) = parse(json.dumps(document).encode(), path.name)
+    report = verify(credential, VerifyOptions(fetcher=Fetcher(offline=True), now=NOW))
+    assert report.verdict == "invalid_signature", json.dumps(report.to_json(), indent=1)
+
+
+def test_context_on_a_stalling_host_is_never_fetched(https_server: TLSServer) -> None:
+    """An unknown context is malformed at once – the wallet never asks the network for vocabularies."""
+    stalled = https_server.stall("/contexts/slow.jsonld", seconds=30)
+    document = json.loads((OUT / "ldp/vc2/eddsa-rdfc-2022/valid.json").read_text())
+    document["@context"].append(stalled)
+    (credential,) = parse(json.dumps(document).encode(), "slow-context.json")
+    started = time.monotonic()
+    report = verify(credential, VerifyOptions(fetcher=Fetcher(offline=False, timeout=(1.0, 1.0)), now=NOW))
+    assert time.monotonic() - started < 2.0
+    assert report.verdict == "malformed"
+    assert "contexts/slow.jsonld" in report.checks[0].message
+    assert https_server.hits("/contexts/slow.jsonld") == 0
