@@ -6,7 +6,6 @@ hand-made and random wallets, so the incremental engine cannot drift from the
 documented rules without a test failing.  Not used by the application.
 """
 
-
 from __future__ import annotations
 
 from collections import Counter, defaultdict

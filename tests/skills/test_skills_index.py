@@ -11,10 +11,12 @@ as the clock moves, and equal instants written in two time zones.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ from reference_map import reference_build_map
 from skillfactory import NOW, align, clr_records, credential, record
 
 from wallet.model import FORMAT_CLR2, Issuer, Related, Result, ResultDescription
-from wallet.skills import SkillIndex, SkillInput, SkillMap, build_map
+from wallet.skills import SkillIndex, SkillInput, SkillMap, build_map, slim_credential
 
 LATER = NOW + timedelta(days=400)
 ACHIEVEMENTS = [f"https://a.example/ach/{n}" for n in range(12)]
@@ -241,6 +243,22 @@ def test_remove_everything_and_add_back() -> None:
     assert [r.record_id for r in index.inputs()] == [r.record_id for r in records]
 
 
+def test_an_emptied_index_keeps_nothing_but_memos() -> None:
+    """Every aggregate drains to empty: nothing leaks, and a reload starts from a clean slate."""
+    rng = random.Random(21)
+    index = SkillIndex(random_wallet(rng, 30), now=NOW)
+    index.update(random_wallet(rng, 10, start=30))
+    index.set_now(LATER)
+    index.remove(index.record_ids())
+    memos = {"_norm", "_key_strings", "_final_keys", "_dates", "_now", "_next_seq", "_map"}
+    leftovers = {
+        name: value
+        for name, value in vars(index).items()
+        if name not in memos and hasattr(value, "__len__") and len(value)
+    }
+    assert leftovers == {}
+
+
 def test_a_coded_skill_appearing_takes_in_the_tags_of_its_name_and_gives_them_back() -> None:
     """The cross-record rule: a tag joins the one coded skill of its name, and leaves when a second appears."""
     tagged = record("tag", credential("Query Ninja", tags=["sql"]))
@@ -294,3 +312,37 @@ def test_one_change_in_ten_thousand_is_cheap() -> None:
         timings.append(time.perf_counter() - started)
     assert min(timings) < 0.2, timings  # ~10 ms on a laptop; generous for a loaded CI machine
     assert index.map().skill("name:teamwork") is not None
+
+
+# --------------------------------------------------------------------------- slim credentials
+
+
+def _corpus() -> list[SkillInput]:
+    """Every credential the repository's test data holds that the parsers read: real shapes, real documents."""
+    from wallet.errors import WalletError
+    from wallet.formats import parse
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    out: list[SkillInput] = []
+    for path in sorted(data.rglob("*")):
+        if path.suffix not in (".json", ".png", ".svg", ".jwt") or path.stat().st_size > 2_000_000:
+            continue
+        try:
+            found = parse(path.read_bytes(), path.name)
+        except (WalletError, ValueError, RecursionError):
+            continue
+        out += [SkillInput(f"{path.name}#{i}", c, VERDICTS[len(out) % len(VERDICTS)]) for i, c in enumerate(found)]
+    return out
+
+
+def test_slim_credentials_give_the_same_map() -> None:
+    """The app keeps slim credentials; the map must not notice."""
+    records = _corpus() + clr_records(split=False) + random_wallet(random.Random(5), 40)
+    assert len(records) > 100
+    slim = [replace(r, credential=slim_credential(r.credential)) for r in records]
+    same(build_map(slim, now=NOW), records, NOW)
+    assert all(not s.credential.original and not s.credential.payload for s in slim)
+    with_documents = [r for r in records if r.credential.document]
+    assert sum(len(json.dumps(slim_credential(r.credential).document, default=str)) for r in with_documents) < (
+        sum(len(json.dumps(r.credential.document, default=str)) for r in with_documents) / 2
+    )

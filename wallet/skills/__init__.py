@@ -3,8 +3,11 @@
 Pure Python: no Qt, no I/O, no clock (``now`` is passed in).  Modules:
 
 * ``extract``: normalisation and what one credential says (identity rules);
+  ``slim_credential`` keeps only what these readers use (an app holding a
+  whole wallet's credentials for the map needs a fraction of the memory);
 * ``map``: ``build_map`` → ``SkillMap`` (freshness, micro/macro, heat map),
-  ``top_skills``, ``render_text``;
+  ``top_skills``, ``render_text``; ``cell_proofs``/``heat_column`` say which
+  badges a heat-map cell (``BY_YEAR`` or ``BY_ISSUER``) counts;
 * ``index``: ``SkillIndex``, the same map kept up to date one record at a
   time (per-record extraction cached by record id; a change recomputes only
   the skills, achievements and rows it touches; ``map()`` always equals
@@ -56,9 +59,11 @@ Skill keys are opaque, stable strings (``code:<framework>:<code>``,
 ``name:<name>``, percent-encoded parts); do not parse them.
 """
 
-from wallet.skills.extract import MACRO, MICRO, normalise_code, normalise_name
+from wallet.skills.extract import MACRO, MICRO, normalise_code, normalise_name, slim_credential
 from wallet.skills.index import SkillIndex
 from wallet.skills.map import (
+    BY_ISSUER,
+    BY_YEAR,
     FRESH,
     FRESHNESS_WEIGHT,
     STALE,
@@ -73,7 +78,10 @@ from wallet.skills.map import (
     SkillMap,
     TopSkill,
     build_map,
+    cell_proofs,
     freshness_of,
+    heat_column,
+    heat_rows,
     render_text,
     top_skills,
 )
@@ -98,6 +106,8 @@ from wallet.skills.target import (
 )
 
 __all__ = [
+    "BY_ISSUER",
+    "BY_YEAR",
     "FRESH",
     "FRESHNESS_WEIGHT",
     "MACRO",
@@ -131,14 +141,18 @@ __all__ = [
     "TargetSkill",
     "TopSkill",
     "build_map",
+    "cell_proofs",
     "earn_next",
     "freshness_of",
     "gap_report",
+    "heat_column",
+    "heat_rows",
     "normalise_code",
     "normalise_name",
     "parse_target",
     "render_gap_text",
     "render_text",
+    "slim_credential",
     "stacks",
     "target_from_credential",
     "top_skills",

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
-from wallet.model import FORMAT_CLR2, Achievement, Alignment, Credential, Issuer, Related
+from wallet.model import FORMAT_CLR2, Achievement, Alignment, Credential, Issuer, Related, Subject
 
 # Where a skill was read from (``SkillRef.source``).
 SOURCE_ALIGNMENT = "alignment"
@@ -206,6 +207,8 @@ class Normaliser:
 
 # --------------------------------------------------------------------------- skill references
 
+_ALIGNMENT_FIELDS = attrgetter("target_name", "target_code", "target_framework", "target_url")  # what a ref reads
+
 
 @dataclass(frozen=True, slots=True)
 class SkillRef:
@@ -299,7 +302,7 @@ def skill_refs(credential: Credential, norm: Normaliser) -> tuple[SkillRef, ...]
     achievement = credential.achievement
     # Keyed on the fields the refs are read from, as plain tuples: hashing and comparing those runs in C.
     memo = (
-        tuple((a.target_name, a.target_code, a.target_framework, a.target_url) for a in achievement.alignments),
+        tuple(map(_ALIGNMENT_FIELDS, achievement.alignments)),
         achievement.tags,
         achievement.field_of_study,
         achievement.specialization,
@@ -394,12 +397,12 @@ def _level_names(document: Mapping[str, Any]) -> dict[str, str]:
 # --------------------------------------------------------------------------- links between achievements
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """``source`` —relation→ ``target`` between achievement ids, and who said so.
 
     Relations keep the CLR 2.0 / OB 3.0 spelling (``isChildOf``, ``precedes``,
     ``related`` …); ``source isChildOf target`` reads left to right, as in CASE.
+    A NamedTuple (built in C): a large wallet makes one per badge.
     """
 
     source: str
@@ -564,6 +567,115 @@ def _date(value: Any) -> datetime | None:
         return datetime.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+# --------------------------------------------------------------------------- slim credentials
+
+# What the readers above take from an achievement object, a subject and an embedded credential.
+_ACHIEVEMENT_KEYS = (
+    "id", "name", "achievementType", "criteria", "alignment", "tag", "fieldOfStudy", "specialization", "related",
+    "creator", "resultDescription",
+)  # fmt: skip
+_EMBEDDED_KEYS = ("id", "awardedDate", "validFrom", "issuanceDate", "validUntil", "expirationDate")
+
+
+_NO_SUBJECT = Subject()
+
+
+def slim_credential(credential: Credential) -> Credential:
+    """The credential with only what the skills code reads: the same map, a fraction of the memory.
+
+    Why: an app that keeps a ``SkillIndex`` of a 10,000-badge wallet would
+    otherwise hold every original file, image and full JSON document, a
+    quarter of a gigabyte and a heap the garbage collector has to walk.
+    ``build_map`` of slim credentials equals ``build_map`` of the full ones
+    (tested); the readers of ``document`` above are the only source of what
+    is kept, so a new reader must add its keys here.
+    """
+    achievement = credential.achievement
+    issuer = credential.issuer
+    return replace(
+        credential,
+        payload="",
+        original=b"",
+        image=None,
+        description=None,
+        subject=_NO_SUBJECT,
+        evidence=(),
+        endorsements=(),
+        status=(),
+        jwt_header=None,
+        document=slim_document(credential.document),
+        issuer=replace(issuer, email=None, image=None, description=None),
+        achievement=replace(achievement, description=None, criteria_narrative=None, image=None),
+    )
+
+
+def slim_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The parts of a credential's JSON the readers above use, and nothing else (usually nothing at all).
+
+    Of a subject that is: a CLR's listed achievements, the result
+    descriptions of the awarded one (its alignments and tags come from the
+    model), associations, and embedded credentials.
+    """
+    kept = []
+    for subject in subjects(document):
+        part: dict[str, Any] = {}
+        achievement = subject.get("achievement")
+        if isinstance(achievement, list):
+            part["achievement"] = [_slim_achievement(a) for a in achievement]
+        elif isinstance(achievement, Mapping) and "resultDescription" in achievement:
+            part["achievement"] = {"resultDescription": _slim_achievement(achievement)["resultDescription"]}
+        for key in ("association", "associations"):
+            if key in subject:
+                part[key] = subject[key]
+        if "verifiableCredential" in subject:
+            part["verifiableCredential"] = [_slim_embedded(v) for v in as_list(subject["verifiableCredential"])]
+        if part:
+            kept.append(part)
+    return {"credentialSubject": kept} if kept else {}
+
+
+def _slim_achievement(raw: Any) -> Any:
+    if not isinstance(raw, Mapping):
+        return raw
+    out = {k: raw[k] for k in _ACHIEVEMENT_KEYS if k in raw}
+    criteria = out.get("criteria")
+    if isinstance(criteria, Mapping):
+        out["criteria"] = {"id": criteria["id"]} if "id" in criteria else {}
+    if "creator" in out:
+        out["creator"] = _pick_keys(out["creator"], ("id", "name", "url"))
+    if "related" in out:
+        out["related"] = [_pick_keys(r, ("id", "name")) for r in as_list(out["related"])]
+    if "resultDescription" in out:
+        out["resultDescription"] = [
+            {
+                **_pick_keys(rd, ("alignment",)),
+                "rubricCriterionLevel": [
+                    _pick_keys(x, ("id", "name")) for x in as_list(rd.get("rubricCriterionLevel"))
+                ],
+            }
+            if isinstance(rd, Mapping)
+            else rd
+            for rd in as_list(out["resultDescription"])
+        ]
+    return out
+
+
+def _slim_embedded(raw: Any) -> Any:
+    if not isinstance(raw, Mapping):
+        return raw
+    out: dict[str, Any] = {k: raw[k] for k in _EMBEDDED_KEYS if k in raw}
+    if "issuer" in raw:
+        out["issuer"] = _pick_keys(raw["issuer"], ("id", "name", "url"))
+    out["credentialSubject"] = [
+        {"achievement": _slim_achievement(s["achievement"])} for s in subjects(raw) if "achievement" in s
+    ]
+    return out
+
+
+def _pick_keys(raw: Any, keys: tuple[str, ...]) -> Any:
+    return {k: raw[k] for k in keys if k in raw} if isinstance(raw, Mapping) else raw
 
 
 def unique(items: Iterable[str]) -> tuple[str, ...]:

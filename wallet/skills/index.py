@@ -30,8 +30,10 @@ A ``SkillIndex`` is not thread-safe; the app uses it from one worker at a time.
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+import gc
+from collections import _count_elements, defaultdict  # type: ignore[attr-defined]  # Counter's C helper
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -51,7 +53,6 @@ from wallet.skills.extract import (
     association_links,
     clr_achievements,
     clr_embedded,
-    credential_kind,
     has_clr_parts,
     is_clr,
     related_links,
@@ -100,7 +101,8 @@ _FRESHNESS = attrgetter("freshness")
 _ISSUER = attrgetter("issuer")
 _URL = attrgetter("url")
 _ASSESSMENT = attrgetter("assessment")
-_DKEY = attrgetter("dkey")
+_FACT = attrgetter("fact")
+_RECORD_ID = attrgetter("record_id")
 _ORDER = attrgetter("order")
 _HEAT_YEAR = attrgetter("heat_year")
 _HEAT_ISSUER = attrgetter("heat_issuer")
@@ -130,6 +132,19 @@ class _Facts(NamedTuple):
 
 
 _NO_ACHIEVEMENT = Achievement(id=None, name=None)
+_KINDS: dict[str | None, str] = {}  # achievementType as written -> micro/macro (a handful of values)
+
+
+def _kind(achievement_type: str | None) -> str:
+    found = _KINDS.get(achievement_type)
+    if found is None:
+        found = achievement_kind(Achievement(id=None, name=None, achievement_type=achievement_type))
+        if len(_KINDS) < 1024:  # bounded: the values are the issuer's, not ours
+            _KINDS[achievement_type] = found
+    return found
+
+
+_new = tuple.__new__  # NamedTuples built straight from a tuple: their own __new__ is Python code
 
 
 def _own_achievement(cred: Credential, clr: bool) -> Achievement:
@@ -142,26 +157,36 @@ def _own_achievement(cred: Credential, clr: bool) -> Achievement:
     return _NO_ACHIEVEMENT if clr else cred.achievement
 
 
-def _record_facts(record: SkillInput, now: datetime, norm: Normaliser) -> _Facts:
+def _record_facts(record: SkillInput, now: datetime, norm: Normaliser, clr: bool) -> _Facts:
     cred = record.credential
-    clr = is_clr(cred)
-    freshness, reason = freshness_of(record.verdict, cred.valid_until, now)
+    verdict = record.verdict
+    if verdict == "valid" and cred.valid_until is None:  # most badges: no need to compare dates
+        freshness, reason = FRESH, "valid"
+    else:
+        freshness, reason = freshness_of(verdict, cred.valid_until, now)
     achievement = _own_achievement(cred, clr)
-    return _Facts(
-        record.record_id,
-        cred.display_name,
-        cred.issuer_name,
-        cred.issuer.url,
-        achievement.id,
-        achievement.name,
-        _achievement_url(achievement),
-        _aware_or_none(cred.issued or cred.valid_from),
-        freshness,
-        reason,
-        MACRO if clr else credential_kind(cred),
-        assessment_of(cred),
-        achievement.credits_available,
-        () if clr else skill_refs(cred, norm),
+    date = cred.issued or cred.valid_from
+    if date is not None and date.tzinfo is None:
+        date = _aware(date)
+    return _new(
+        _Facts,
+        (
+            record.record_id,
+            cred.display_name,
+            cred.issuer_name,
+            cred.issuer.url,
+            achievement.id,
+            achievement.name,
+            _achievement_url(achievement),
+            date,
+            freshness,
+            reason,
+            MACRO if clr else _kind(cred.achievement.achievement_type),
+            assessment_of(cred),
+            achievement.credits_available,
+            () if clr else skill_refs(cred, norm),
+            False,
+        ),
     )
 
 
@@ -195,28 +220,44 @@ class _Entry:
     """One record and everything extracted from it (the cache a change replaces)."""
 
     __slots__ = ("catalog", "embedded", "embedded_facts", "fact", "links", "record", "seq")
+    fact: _Facts
+    links: tuple[Link, ...]
+    catalog: tuple[Achievement, ...]  # what a CLR lists (held or not)
+    embedded: tuple[Embedded, ...]  # credentials a CLR carries
+    embedded_facts: dict[int, _Facts] | None  # made on first need: usually each is stored on its own
 
-    def __init__(self, record: SkillInput, seq: int, now: datetime, norm: Normaliser) -> None:
+    def __init__(
+        self, record: SkillInput, seq: int, now: datetime, norm: Normaliser, same_as: _Entry | None = None
+    ) -> None:
         self.record = record
         self.seq = seq
-        self.fact = _record_facts(record, now, norm)
         cred = record.credential
+        if same_as is not None:  # the same credential, verified again: only the verdict's part changes
+            freshness, reason = freshness_of(record.verdict, cred.valid_until, now)
+            self.fact = same_as.fact._replace(freshness=freshness, reason=reason)
+            self.links, self.catalog, self.embedded = same_as.links, same_as.catalog, same_as.embedded
+            self.embedded_facts = None
+            return
+        clr = is_clr(cred)
+        self.fact = _record_facts(record, now, norm, clr)
         doc = cred.document
-        self.links = tuple(related_links(record.record_id, _own_achievement(cred, is_clr(cred))))
-        self.catalog: tuple[Achievement, ...] = ()
-        self.embedded: tuple[Embedded, ...] = ()
+        own = _own_achievement(cred, clr)
+        self.links = tuple(related_links(record.record_id, own)) if own.related else ()
+        self.catalog = ()
+        self.embedded = ()
         if doc and has_clr_parts(doc):
             self.links += tuple(association_links(record.record_id, doc))
             self.catalog = tuple(clr_achievements(doc))
             self.embedded = tuple(clr_embedded(doc))
-        self.embedded_facts: dict[int, _Facts] | None = None  # made on first need: usually each is stored alone
+        self.embedded_facts = None
 
     def embedded_fact(self, j: int, now: datetime, norm: Normaliser) -> _Facts:
-        if self.embedded_facts is None:
-            self.embedded_facts = {}
-        found = self.embedded_facts.get(j)
+        made = self.embedded_facts
+        if made is None:
+            made = self.embedded_facts = {}
+        found = made.get(j)
         if found is None:
-            found = self.embedded_facts[j] = _embedded_fact(self.embedded[j], self.record, self.fact, now, norm)
+            found = made[j] = _embedded_fact(self.embedded[j], self.record, self.fact, now, norm)
         return found
 
 
@@ -230,10 +271,18 @@ class _Raw:
         self.proofs: dict[int, Proof] = {}
 
 
+class _Plan(NamedTuple):
+    """Where the refs of one (shared) refs tuple go during a cold load: worked out once, replayed per badge."""
+
+    refs: tuple[SkillRef, ...]
+    sources: tuple[str, ...]  # one proof per source, in first-mention order
+    steps: tuple[tuple[SkillRef, _Raw, int, list[int] | None, int], ...]  # ref, skill, proof index, spellings, i
+
+
 class _Row:
     """One fact in the map (a record's own or an embedded one), with what the aggregates read precomputed."""
 
-    __slots__ = ("dkey", "fact", "heat_issuer", "heat_year", "order", "proofs", "raw")
+    __slots__ = ("fact", "heat_issuer", "heat_year", "order", "raw")
 
     def __init__(self, raw: _Facts, fact: _Facts, dates: dict[datetime | None, tuple[str, str]]) -> None:
         self.raw = raw  # as extracted
@@ -247,31 +296,34 @@ class _Row:
                 if date is None
                 else (f"0{(date - _EPOCH) // _MICROSECOND + _DATE_OFFSET:020d}", str(date.year))
             )
-        # Composite keys are strings (length-prefixed or fixed-width, so they stay exact): strings are
-        # not tracked by the garbage collector, and 10,000 records' worth of tuples make it run often.
-        self.dkey = f"{len(record_id)}:{record_id}{fact.achievement_id or fact.badge}"  # one proof per badge
+        # Composite keys are fixed-width strings, so they stay exact: strings are not tracked by the
+        # garbage collector, and 10,000 records' worth of tuples make it run often.
         # (undated last, date, record id) as one string, so sorting proofs compares flat strings
         self.order = prefix[0] + record_id
         code = _FRESH_CODE[fact.freshness]
         self.heat_year = code + prefix[1]
         self.heat_issuer = code + fact.issuer
-        proofs: dict[str, Proof] = {}
-        for ref in fact.refs:
-            if ref.source not in proofs:
-                proofs[ref.source] = Proof(
-                    fact.record_id,
-                    fact.badge,
-                    fact.issuer,
-                    fact.achievement_id,
-                    date,
-                    fact.freshness,
-                    fact.reason,
-                    fact.kind,
-                    ref.source,
-                    fact.assessment,
-                    fact.credits,
-                )
-        self.proofs = proofs
+
+
+def _proofs(fact: _Facts) -> dict[str, Proof]:
+    """One proof per source the fact names skills from, shared by those skills (held by the skills only)."""
+    proofs: dict[str, Proof] = {}
+    for ref in fact.refs:
+        if ref.source not in proofs:
+            proofs[ref.source] = Proof(
+                fact.record_id,
+                fact.badge,
+                fact.issuer,
+                fact.achievement_id,
+                fact.date,
+                fact.freshness,
+                fact.reason,
+                fact.kind,
+                ref.source,
+                fact.assessment,
+                fact.credits,
+            )
+    return proofs
 
 
 # --------------------------------------------------------------------------- the index
@@ -307,15 +359,17 @@ class SkillIndex:
         self._final_keys: dict[int, tuple[tuple[SkillRef, ...], tuple[str, ...]]] = {}  # id(refs) -> keys
         self._dates: dict[datetime | None, tuple[str, str]] = {}  # date -> (sortable prefix, heat-map year)
         # links between achievements
-        self._link_candidates: dict[LinkKey, list[int]] = {}  # positions of every saying
+        # Maps of positions hold a bare int while there is one (most of them): fewer objects to collect.
+        self._link_candidates: dict[LinkKey, int | list[int]] = {}  # positions of every saying
         self._links: dict[LinkKey, Link] = {}  # the first saying of each link wins
         self._link_first: dict[LinkKey, int] = {}  # ... and its position
         self._link_order: list[tuple[str, str, str, LinkKey]] = []
+        self._link_tuple: tuple[Link, ...] | None = None  # the map's links, until they change
         self._wholes: dict[str, int] = {}
         # achievement nodes
-        self._node_rows: dict[str, list[int]] = {}
+        self._node_rows: dict[str, int | list[int]] = {}
         self._node_catalog: dict[str, dict[int, tuple[Achievement, int]]] = {}
-        self._node_links: dict[str, set[LinkKey]] = {}
+        self._node_links: dict[str, LinkKey | set[LinkKey]] = {}  # a bare key while there is one
         self._nodes: dict[str, AchievementNode] = {}
         self._node_order: list[str] = []
         # credentials
@@ -327,7 +381,11 @@ class SkillIndex:
         self._clrs: set[int] = set()
         self._embedded: dict[int, _Facts] = {}
         self._map: SkillMap | None = None
-        self._apply([], [self._extract(r, self._new_seq()) for r in records])
+        records = list(records)
+        with _gc_paused(len(records) >= _BULK):
+            now, norm, first = self._now, self._norm, self._next_seq + 1
+            self._next_seq += len(records)
+            self._apply([], [_Entry(r, seq, now, norm) for seq, r in enumerate(records, start=first)])
 
     # ------------------------------------------------------------------ public
 
@@ -358,6 +416,10 @@ class SkillIndex:
         A record whose credential and verdict are unchanged costs nothing.
         """
         latest = {r.record_id: r for r in records}
+        with _gc_paused(len(latest) >= _BULK):
+            return self._update(latest)
+
+    def _update(self, latest: dict[str, SkillInput]) -> bool:
         removed: list[int] = []
         added: list[_Entry] = []
         for record_id, record in latest.items():
@@ -370,7 +432,7 @@ class SkillIndex:
             if same and old.verdict == record.verdict:
                 continue
             removed.append(seq)
-            added.append(self._extract(record, seq))
+            added.append(self._extract(record, seq, self._entries[seq] if same else None))
         if removed or added:
             self._apply(removed, added)
         return bool(removed or added)
@@ -414,14 +476,141 @@ class SkillIndex:
         self._next_seq += 1
         return self._next_seq
 
-    def _extract(self, record: SkillInput, seq: int) -> _Entry:
+    def _extract(self, record: SkillInput, seq: int, same_as: _Entry | None = None) -> _Entry:
         if len(self._norm) > _MEMO_LIMIT:
             self._norm = Normaliser()
-        return _Entry(record, seq, self._now, self._norm)
+        return _Entry(record, seq, self._now, self._norm, same_as)
 
     # ------------------------------------------------------------------ applying a change
 
     def _apply(self, removed: Sequence[int], added: Sequence[_Entry], *, refresh_embedded: bool = False) -> None:
+        with _gc_paused(len(removed) + len(added) >= _BULK):
+            if not removed and not self._entries:
+                self._load(added)
+            else:
+                self._change(removed, added, refresh_embedded)
+
+    def _load(self, added: Sequence[_Entry]) -> None:
+        """Fill an empty index: ``_change`` without the bookkeeping of what changed (everything did).
+
+        Positions only grow here, so every ordered list is appended to, and
+        each aggregate is built once at the end.  (An index emptied by
+        ``remove`` holds no aggregates either, only memos.)
+        """
+        self._map = None
+        self._link_tuple = None
+        entries, by_id, clrs = self._entries, self._by_id, self._clrs
+        held_achievements, held_credentials = self._held_achievements, self._held_credentials
+        candidates, catalog = self._link_candidates, self._node_catalog
+        wanted: dict[int, _Facts | None] = {}
+        for entry in added:
+            seq = entry.seq
+            base = seq * _SLOT
+            entries[seq] = entry
+            by_id[entry.record.record_id] = seq
+            fact = entry.fact
+            if fact.achievement_id:
+                held_achievements[fact.achievement_id] = held_achievements.get(fact.achievement_id, 0) + 1
+            credential_id = entry.record.credential.id
+            if credential_id:
+                held_credentials[credential_id] = held_credentials.get(credential_id, 0) + 1
+            if entry.embedded:
+                clrs.add(seq)
+            if entry.links:
+                for j, link in enumerate(entry.links):
+                    key = (link.source, link.target, link.relation.casefold())
+                    if key in candidates:
+                        _put(candidates, key, base + j)
+                    else:
+                        candidates[key] = base + j
+            if entry.catalog:
+                for j, achievement in enumerate(entry.catalog):
+                    if achievement.id:
+                        catalog.setdefault(achievement.id, {})[base + j] = (achievement, seq)
+            wanted[base] = fact
+        links, firsts, node_links = self._links, self._link_first, self._node_links
+        for key, sayings in candidates.items():
+            first = sayings if isinstance(sayings, int) else sayings[0]
+            links[key] = entries[first // _SLOT].links[first % _SLOT]
+            firsts[key] = first
+            for end in (key[0], key[1]):
+                if end in node_links:
+                    _link_end(node_links, end, key)
+                else:
+                    node_links[end] = key
+            if key[2] in _WHOLE_RELATIONS:
+                _count(self._wholes, _whole_of(key))
+        self._link_order = sorted((lk.source, lk.target, lk.relation, k) for k, lk in links.items())
+        if clrs:
+            self._embedded = self._embedded_facts()
+            wanted.update(self._embedded)
+        self._load_rows(wanted)
+        dirty_skills = self._update_redirects(set(self._raws), set())
+        self._update_display(set(self._spellings), dirty_skills)
+        for skill_key in dirty_skills:
+            self._rebuild_skill(skill_key)
+        self._rebuild_infos(set(entries))
+        self._rebuild_nodes(self._node_rows.keys() | catalog.keys() | node_links.keys())
+
+    def _load_rows(self, wanted: dict[int, _Facts | None]) -> None:
+        """``_set_row`` for an empty index, positions ascending.
+
+        Equal achievements share one refs tuple, so where each of its refs
+        goes (skill, proof source, framework spelling) is worked out once per
+        tuple and replayed for every badge that carries it.
+        """
+        rows, node_rows, wholes, dates = self._rows, self._node_rows, self._wholes, self._dates
+        plans: dict[int, _Plan] = {}
+        for pos, raw in wanted.items():
+            if raw is None:
+                continue
+            fact = raw
+            achievement_id = raw.achievement_id
+            if achievement_id and raw.kind != MACRO and achievement_id in wholes:
+                fact = raw._replace(kind=MACRO)
+            rows[pos] = _Row(raw, fact, dates)
+            refs = fact.refs
+            found = plans.get(id(refs))
+            plan = found if found is not None and found.refs is refs else self._plan(refs, plans)
+            proofs = [
+                _new(Proof, (
+                    fact.record_id, fact.badge, fact.issuer, fact.achievement_id, fact.date, fact.freshness,
+                    fact.reason, fact.kind, source, fact.assessment, fact.credits,
+                ))
+                for source in plan.sources
+            ]  # fmt: skip
+            for ref, raw_skill, k, spelled, i in plan.steps:
+                raw_skill.refs[pos] = ref
+                raw_skill.proofs[pos] = proofs[k]
+                if spelled is not None:
+                    spelled.append(pos * _REFS + i)
+            if achievement_id:
+                held = node_rows.get(achievement_id)
+                if held is None:
+                    node_rows[achievement_id] = pos
+                else:
+                    _put(node_rows, achievement_id, pos)
+
+    def _plan(self, refs: tuple[SkillRef, ...], plans: dict[int, _Plan]) -> _Plan:
+        sources: list[str] = []
+        steps = []
+        for i, ref in enumerate(refs):
+            raw_skill = self._raws.get(ref.key)
+            if raw_skill is None:
+                raw_skill = self._raws[ref.key] = _Raw()
+            spelled = None
+            if ref.framework:
+                by_spelling = self._spellings.setdefault(ref.framework_norm, {})
+                spelled = by_spelling.get(ref.framework)
+                if spelled is None:
+                    spelled = by_spelling[ref.framework] = []
+            if ref.source not in sources:
+                sources.append(ref.source)
+            steps.append((ref, raw_skill, sources.index(ref.source), spelled, min(i, _REFS - 1)))
+        plan = plans[id(refs)] = _Plan(refs, tuple(sources), tuple(steps))
+        return plan
+
+    def _change(self, removed: Sequence[int], added: Sequence[_Entry], refresh_embedded: bool) -> None:
         self._map = None
         dirty_nodes: set[str] = set()
         touched_links: set[LinkKey] = set()
@@ -438,10 +627,7 @@ class SkillIndex:
             self._clrs.discard(seq)
             for j, link in enumerate(entry.links):
                 key = (link.source, link.target, link.relation.casefold())
-                candidates = self._link_candidates[key]
-                candidates.remove(seq * _SLOT + j)
-                if not candidates:
-                    del self._link_candidates[key]
+                _take(self._link_candidates, key, seq * _SLOT + j)
                 touched_links.add(key)
             for j, achievement in enumerate(entry.catalog):
                 if achievement.id:
@@ -463,11 +649,7 @@ class SkillIndex:
                 self._clrs.add(seq)
             for j, link in enumerate(entry.links):
                 key = (link.source, link.target, link.relation.casefold())
-                sayings = self._link_candidates.get(key)
-                if sayings is None:
-                    self._link_candidates[key] = [seq * _SLOT + j]
-                else:
-                    bisect.insort(sayings, seq * _SLOT + j)
+                _put(self._link_candidates, key, seq * _SLOT + j)
                 touched_links.add(key)
             for j, achievement in enumerate(entry.catalog):
                 if achievement.id:
@@ -485,7 +667,7 @@ class SkillIndex:
                     wanted[pos] = fact
             self._embedded = embedded
         for achievement_id in flipped:  # the whole/part rule changed for these: read their kind again
-            for pos in self._node_rows.get(achievement_id, ()):
+            for pos in _positions(self._node_rows.get(achievement_id)):
                 wanted.setdefault(pos, self._rows[pos].raw)
         dirty_raws: set[Key] = set()
         frameworks: set[str] = set()
@@ -524,7 +706,7 @@ class SkillIndex:
             self._dates.clear()
         row = _Row(raw, fact, self._dates)
         self._rows[pos] = row
-        proofs = row.proofs
+        proofs = _proofs(fact)
         for i, ref in enumerate(fact.refs):
             key = ref.key
             raw_skill = self._raws.get(key)
@@ -548,13 +730,7 @@ class SkillIndex:
                 frameworks.add(ref.framework_norm)
         achievement_id = fact.achievement_id
         if achievement_id:
-            held = self._node_rows.get(achievement_id)
-            if held is None:
-                self._node_rows[achievement_id] = [pos]
-            elif held[-1] < pos:
-                held.append(pos)
-            else:
-                bisect.insort(held, pos)
+            _put(self._node_rows, achievement_id, pos)
             dirty_nodes.add(achievement_id)
 
     def _drop_row(self, pos: int, old: _Row, dirty_raws: set[Key], dirty_nodes: set[str], frameworks: set[str]) -> None:
@@ -577,10 +753,7 @@ class SkillIndex:
                 frameworks.add(ref.framework_norm)
         achievement_id = old.fact.achievement_id
         if achievement_id:
-            held = self._node_rows[achievement_id]
-            held.remove(pos)
-            if not held:
-                del self._node_rows[achievement_id]
+            _take(self._node_rows, achievement_id, pos)
             dirty_nodes.add(achievement_id)
 
     def _embedded_facts(self) -> dict[int, _Facts]:
@@ -612,39 +785,33 @@ class SkillIndex:
             old = self._links.get(key)
             dirty_nodes.add(key[0])
             dirty_nodes.add(key[1])
-            if candidates:
-                first = candidates[0]
-                if old is not None and self._link_first[key] == first:
-                    continue
+            if candidates is not None:
+                first = candidates if isinstance(candidates, int) else candidates[0]
                 new: Link | None = entries[first // _SLOT].links[first % _SLOT]
+                if new is old:  # the same saying still wins (a replaced record brings new Link objects)
+                    continue
                 self._link_first[key] = first
             elif old is None:
                 continue
             else:
                 new = None
                 del self._link_first[key]
+            self._link_tuple = None
             if old is not None:
                 if not bulk:
                     at = bisect.bisect_left(self._link_order, (old.source, old.target, old.relation, key))
                     del self._link_order[at]
                 if new is None:
                     del self._links[key]
-                    for end in (key[0], key[1]):
-                        ends = self._node_links[end]
-                        ends.discard(key)
-                        if not ends:
-                            del self._node_links[end]
+                    _unlink_end(self._node_links, key[0], key)
+                    _unlink_end(self._node_links, key[1], key)
             if new is not None:
                 self._links[key] = new
                 if not bulk:
                     bisect.insort(self._link_order, (new.source, new.target, new.relation, key))
                 if old is None:
-                    for end in (key[0], key[1]):
-                        ends_of = self._node_links.get(end)
-                        if ends_of is None:
-                            self._node_links[end] = {key}
-                        else:
-                            ends_of.add(key)
+                    _link_end(self._node_links, key[0], key)
+                    _link_end(self._node_links, key[1], key)
             if (old is None) != (new is None):
                 whole = _whole_of(key)
                 if whole:
@@ -774,9 +941,9 @@ class SkillIndex:
         own = len(self._raws[key].refs)
         rows: list[_Row] = _pick(self._rows, positions)
         if len(members) > 1 or self._ids_shared():
-            dkeys = list(map(_DKEY, rows))
+            dkeys = [(f.record_id, f.achievement_id or f.badge) for f in map(_FACT, rows)]  # one proof per badge
             if len(set(dkeys)) != len(dkeys):  # a badge names the skill twice (code and tag): the first counts
-                first: dict[str, int] = {}
+                first: dict[tuple[str, str], int] = {}
                 for i, dkey in enumerate(dkeys):
                     first.setdefault(dkey, i)
                 kept = sorted(first.values())
@@ -784,9 +951,9 @@ class SkillIndex:
                 rows = _pick(rows, kept)
         orders = list(map(_ORDER, rows))
         ordered = _pick(proofs, sorted(range(len(orders)), key=orders.__getitem__))
-        names = Counter(map(_NAME, refs))
+        names = _tally(map(_NAME, refs))
         norms = {n: self._norm.name(n) for n in names}  # a ref's norm is its name normalised
-        name = names.most_common(1)[0][0]
+        name = max(names, key=names.__getitem__)  # most common; ties to the first seen (as Counter.most_common)
         display_norms = {norms[name]}
         aliases = []
         for alias in names:
@@ -798,13 +965,13 @@ class SkillIndex:
             framework_norm = key[1]
             code = next((r.code for r in refs[:own] if r.code), None)
         else:
-            counted = Counter(r.framework_norm for r in refs if r.framework)
-            framework_norm = counted.most_common(1)[0][0] if counted else ""
+            counted = _tally(r.framework_norm for r in refs if r.framework)
+            framework_norm = max(counted, key=counted.__getitem__) if counted else ""
             code = None
         framework = self._display.get(framework_norm) if framework_norm else None
-        by_year = Counter(map(_HEAT_YEAR, rows))
-        by_issuer = Counter(map(_HEAT_ISSUER, rows))
-        counts: Counter[str] = Counter()
+        by_year = _tally(map(_HEAT_YEAR, rows))
+        by_issuer = _tally(map(_HEAT_ISSUER, rows))
+        counts = {"f": 0, "u": 0, "s": 0}
         for coded, n in by_year.items():
             counts[coded[0]] += n
         key_string = self._key_string(key)
@@ -846,7 +1013,8 @@ class SkillIndex:
         self._final_keys[id(refs)] = (refs, keys)
         return keys
 
-    def _rebuild_infos(self, seqs: set[int]) -> None:
+    def _rebuild_infos(self, seqs: Iterable[int]) -> None:
+        seqs = list(seqs)
         bulk = len(seqs) >= _BULK
         infos = self._infos
         order = self._info_order
@@ -861,23 +1029,34 @@ class SkillIndex:
             if row is None:
                 continue
             f = row.fact
-            infos[seq] = CredentialInfo(
+            infos[seq] = _new(CredentialInfo, (
                 f.record_id, f.badge, f.issuer, f.achievement_id, f.kind, f.freshness, f.reason, f.date,
                 self._skill_keys(f.refs),
-            )  # fmt: skip
+            ))  # fmt: skip
             if not bulk:
                 bisect.insort(order, seq, key=self._info_key)
         if bulk:
-            self._info_order = sorted(infos, key=self._info_key)
+            self._info_order = [s for _, s in sorted(zip(map(_RECORD_ID, infos.values()), infos, strict=True))]
 
     def _info_key(self, seq: int) -> tuple[str, int]:
         """Credentials are listed by record id (then input order, for duplicate ids)."""
         return self._infos[seq].record_id, seq
 
-    def _rebuild_nodes(self, node_ids: set[str]) -> None:
+    def _rebuild_nodes(self, node_ids: Iterable[str]) -> None:
+        node_ids = list(node_ids)
         bulk = len(node_ids) >= _BULK
         nodes = self._nodes
+        rows, node_rows, catalog = self._rows, self._node_rows, self._node_catalog
         for node_id in node_ids:
+            held = node_rows.get(node_id)
+            if isinstance(held, int) and node_id not in catalog and (bulk or node_id in nodes):
+                # the common case, inline: one badge holds it and nothing else is known (see _make_node)
+                f = rows[held].fact
+                nodes[node_id] = _new(AchievementNode, (
+                    node_id, f.achievement_name or f.badge, (f.record_id,), f.issuer, f.issuer_url,
+                    f.achievement_url or (node_id if node_id.startswith(_HTTP) else None), f.date, f.refs,
+                ))  # fmt: skip
+                continue
             node = self._make_node(node_id)
             if node is None:
                 if nodes.pop(node_id, None) is not None and not bulk:
@@ -898,15 +1077,15 @@ class SkillIndex:
         """
         held = self._node_rows.get(node_id)
         listed = self._node_catalog.get(node_id)
-        http_id = node_id if node_id.startswith(("https://", "http://")) else None
-        if held and not listed and len(held) == 1:  # the common case: one badge, nothing else known
-            f = self._rows[held[0]].fact
+        http_id = node_id if node_id.startswith(_HTTP) else None
+        if isinstance(held, int) and not listed:  # the common case: one badge, nothing else known
+            f = self._rows[held].fact
             return AchievementNode(
                 node_id, f.achievement_name or f.badge, (f.record_id,), f.issuer, f.issuer_url,
                 f.achievement_url or http_id, f.date, f.refs,
             )  # fmt: skip
         linked = self._node_links.get(node_id)
-        if not held and not listed and not linked:
+        if held is None and not listed and linked is None:
             return None
         name: str | None = None
         issuer: str | None = None
@@ -915,7 +1094,7 @@ class SkillIndex:
         date: datetime | None = None
         held_by: list[str] = []
         skills: tuple[SkillRef, ...] = ()
-        for pos in held or ():
+        for pos in _positions(held):
             f = self._rows[pos].fact
             held_by.append(f.record_id)
             name = name or f.achievement_name or f.badge
@@ -934,7 +1113,8 @@ class SkillIndex:
                 url = url or _achievement_url(achievement)
                 skills = skills or tuple(achievement_refs(achievement, self._norm))
         if linked and (not name or not issuer):
-            for link in _pick(self._links, sorted(linked, key=self._link_first.__getitem__)):
+            ends = (linked,) if isinstance(linked, tuple) else linked
+            for link in _pick(self._links, sorted(ends, key=self._link_first.__getitem__)):
                 sayer_seq = self._by_id.get(link.record_id)
                 sayer = self._rows[sayer_seq * _SLOT].fact if sayer_seq is not None else None
                 if link.target == node_id:
@@ -954,6 +1134,11 @@ class SkillIndex:
 
     # ------------------------------------------------------------------ the map
 
+    def _sorted_links(self) -> tuple[Link, ...]:
+        if self._link_tuple is None:
+            self._link_tuple = tuple(_pick(self._links, [k for *_, k in self._link_order]))
+        return self._link_tuple
+
     def _assemble(self) -> SkillMap:
         skills = tuple(_pick(self._skills, sorted(self._skills, key=self._skill_order.__getitem__)))
         cells = _pick(self._cells, sorted(self._skills, key=self._key_string))
@@ -965,9 +1150,41 @@ class SkillIndex:
             issuer_heat=tuple(chain.from_iterable(c[1] for c in cells)),
             credentials=tuple(_pick(self._infos, self._info_order)),
             achievements=tuple(_pick(self._nodes, self._node_order)),
-            links=tuple(_pick(self._links, [k for *_, k in self._link_order])),
+            links=self._sorted_links(),
             index=MappingProxyType({s.key: s for s in skills}),
         )
+
+
+@contextmanager
+def _gc_paused(pause: bool) -> Iterator[None]:
+    """Hold off the cyclic garbage collector while many records are loaded at once.
+
+    Why: a bulk load allocates a few hundred thousand long-lived objects and
+    no reference cycles; CPython's generational collector runs every 700
+    allocations and walks the whole (growing) heap each time enough objects
+    survive, which measured a fifth of a 10,000-record build for nothing.
+    Mercurial's ``util.nogc`` (and ``wallet.store.tables``) do the same for
+    the same reason.  The collector's previous state is restored, so a caller
+    that disabled it keeps it disabled.
+
+    At the end, what the load built is moved straight to the oldest
+    generation (``gc.freeze()`` then ``gc.unfreeze()``: two list splices, no
+    traversal).  It lives as long as the index; otherwise the young and
+    middle generations would each walk its ~100,000 objects once just to
+    learn that, a tenth of the build.  Skipped when anything is frozen
+    already, so nobody else's freeze is undone.
+    """
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
 
 
 def _pick(source: Any, keys: Sequence[Any]) -> list[Any]:
@@ -997,6 +1214,56 @@ def _latest(ordered: Sequence[Proof]) -> datetime | None:
     return latest
 
 
+def _put(positions: dict[Any, int | list[int]], key: Any, pos: int) -> None:
+    """Add a position under ``key``, keeping them ascending (a bare int while there is one)."""
+    found = positions.get(key)
+    if found is None:
+        positions[key] = pos
+    elif isinstance(found, int):
+        positions[key] = [found, pos] if found < pos else [pos, found]
+    elif found[-1] < pos:
+        found.append(pos)
+    else:
+        bisect.insort(found, pos)
+
+
+def _take(positions: dict[Any, int | list[int]], key: Any, pos: int) -> None:
+    found = positions[key]
+    if isinstance(found, int):
+        del positions[key]
+        return
+    found.remove(pos)
+    if len(found) == 1:
+        positions[key] = found[0]
+
+
+def _positions(found: int | list[int] | None) -> Sequence[int]:
+    if found is None:
+        return ()
+    return (found,) if isinstance(found, int) else found
+
+
+def _link_end(ends: dict[str, LinkKey | set[LinkKey]], node_id: str, key: LinkKey) -> None:
+    found = ends.get(node_id)
+    if found is None:
+        ends[node_id] = key
+    elif isinstance(found, tuple):
+        if found != key:
+            ends[node_id] = {found, key}
+    else:
+        found.add(key)
+
+
+def _unlink_end(ends: dict[str, LinkKey | set[LinkKey]], node_id: str, key: LinkKey) -> None:
+    found = ends[node_id]
+    if isinstance(found, tuple):
+        del ends[node_id]
+        return
+    found.discard(key)
+    if len(found) == 1:
+        ends[node_id] = next(iter(found))
+
+
 def _count(counter: dict[str, int], key: str | None) -> None:
     if key:
         counter[key] = counter.get(key, 0) + 1
@@ -1012,6 +1279,10 @@ def _discount(counter: dict[str, int], key: str | None) -> None:
             del counter[key]
 
 
+_HTTP = ("https://", "http://")
+_WHOLE_RELATIONS = frozenset(("ischildof", "ispartof", "isparentof"))
+
+
 def _whole_of(key: LinkKey) -> str | None:
     """The achievement a link makes a whole (CLR structure → macro), if any."""
     source, target, relation = key
@@ -1022,7 +1293,14 @@ def _whole_of(key: LinkKey) -> str | None:
     return None
 
 
-def _cells(skill_key: str, counted: Counter[str]) -> tuple[HeatCell, ...]:
+def _tally(items: Iterable[str]) -> dict[str, int]:
+    """``dict(Counter(items))`` without Counter's Python-level set-up (first-seen order kept)."""
+    counted: dict[str, int] = {}
+    _count_elements(counted, items)
+    return counted
+
+
+def _cells(skill_key: str, counted: dict[str, int]) -> tuple[HeatCell, ...]:
     """Heat cells of one skill from freshness-code + column counts: fresh and stale apart, weighted."""
     totals: dict[str, list[Any]] = {}
     for coded, n in counted.items():

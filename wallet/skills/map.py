@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from wallet.model import Achievement, Credential
@@ -47,6 +47,8 @@ NOT_CHECKED = "not_checked"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OTHER_GROUP = "Other"
 UNKNOWN_YEAR = "unknown"
+BY_YEAR = "years"  # heat map columns: the year a badge was awarded (UNKNOWN_YEAR when undated)
+BY_ISSUER = "issuers"  # ... or the issuer's name
 MAP_SCHEMA = "badgewallet.skills-map/1"
 
 _STALE_VERDICTS = frozenset(
@@ -63,9 +65,15 @@ class SkillInput:
     verdict: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Proof:
-    """One badge proving one skill."""
+class Proof(NamedTuple):
+    """One badge proving one skill.
+
+    ``Proof`` and ``CredentialInfo`` (and ``stacks.AchievementNode``) are
+    NamedTuples rather than frozen dataclasses: a 10,000-credential map holds
+    tens of thousands of them, and a tuple is built in C, which made the
+    difference between meeting and missing the cold-build target.  They are
+    just as immutable and hashable, with the same fields and repr.
+    """
 
     record_id: str
     badge: str
@@ -169,8 +177,7 @@ class HeatCell:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class CredentialInfo:
+class CredentialInfo(NamedTuple):
     """One input record as the map classified it."""
 
     record_id: str
@@ -288,6 +295,27 @@ def build_map(records: Sequence[SkillInput], *, now: datetime) -> SkillMap:
 
 
 # --------------------------------------------------------------------------- consumers
+
+
+def heat_column(proof: Proof, by: str) -> str:
+    """The heat-map column a proof counts in (the rule ``year_heat``/``issuer_heat`` are built with)."""
+    if by == BY_ISSUER:
+        return proof.issuer
+    return str(proof.date.year) if proof.date else UNKNOWN_YEAR
+
+
+def heat_rows(skill_map: SkillMap, by: str) -> tuple[HeatCell, ...]:
+    return skill_map.issuer_heat if by == BY_ISSUER else skill_map.year_heat
+
+
+def cell_proofs(skill_map: SkillMap, skill_key: str, column: str | None, by: str = BY_YEAR) -> tuple[Proof, ...]:
+    """The badges behind one heat-map cell (``column`` None: every badge proving the skill), by date."""
+    skill = skill_map.index.get(skill_key)
+    if skill is None:
+        return ()
+    if column is None:
+        return skill.proofs
+    return tuple(p for p in skill.proofs if heat_column(p, by) == column)
 
 
 def top_skills(skill_map: SkillMap, n: int) -> list[TopSkill]:

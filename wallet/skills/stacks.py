@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from wallet.skills.extract import Link, SkillRef, unique
 
@@ -47,9 +47,8 @@ NEXT_STEP = "next"
 NEXT_VERSION = "newer version"
 
 
-@dataclass(frozen=True, slots=True)
-class AchievementNode:
-    """An achievement id the wallet knows about: held, or named by something held."""
+class AchievementNode(NamedTuple):
+    """An achievement id the wallet knows about: held, or named by something held (a NamedTuple, see ``Proof``)."""
 
     id: str
     name: str | None

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolButton,
+    QTreeWidgetItem,
     QWidget,
 )
 
@@ -58,12 +59,15 @@ from .recruiter_view import RecruiterView
 from .session import Change, WalletSession
 from .settings_flow import open_settings
 from .share import ShareDialog
-from .sidebar import Sidebar
+from .sidebar import SCOPE_ROLE, Sidebar
+from .skills_view import SkillsView
 from .widgets import MessageBar, vbox
 
 log = logging.getLogger(__name__)
 
 PAGE_LOCKED, PAGE_EMPTY, PAGE_COLLECTION, PAGE_RECRUITER = range(4)
+PAGE_SKILLS = 4  # the Skills page (skills_view.py)
+SKILLS = "skills"  # the sidebar entry's data
 UNDO_SECONDS = 12
 REFRESH_DURING_IMPORT_MS = 700
 
@@ -147,6 +151,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.view)
         self.recruiter = RecruiterView(self.session)
         self.stack.addWidget(self.recruiter)
+        self.skills = SkillsView(self.session)
+        self.stack.addWidget(self.skills)
         self.detail = DetailPane(self.session)
         self.detail.children_of = self._children_of
 
@@ -292,6 +298,7 @@ class MainWindow(QMainWindow):
         self.import_button.clicked.connect(self.choose_import)
         self.sidebar.scope_selected.connect(self._on_scope)
         self.sidebar.recruiter_selected.connect(self._show_recruiter)
+        self._connect_skills()
         self.model.visible_changed.connect(self._on_visible_changed)
         self.model.modelReset.connect(self._restore_selection)
         self.view.selectionModel().currentChanged.connect(self._on_current)
@@ -389,7 +396,7 @@ class MainWindow(QMainWindow):
             self.model.count_in(Scope("recent")),
             self.model.issuers(),
         )
-        if self.stack.currentIndex() != PAGE_RECRUITER:
+        if self.stack.currentIndex() not in (PAGE_RECRUITER, PAGE_SKILLS):
             self._show_collection_page()
         self._maybe_ready()
 
@@ -402,7 +409,7 @@ class MainWindow(QMainWindow):
 
     def _on_search(self, text: str) -> None:
         self.model.set_query(text)
-        if self.stack.currentIndex() == PAGE_RECRUITER and text:
+        if self.stack.currentIndex() in (PAGE_RECRUITER, PAGE_SKILLS) and text:
             self.sidebar.select_all()
 
     def _on_sort(self) -> None:
@@ -481,7 +488,7 @@ class MainWindow(QMainWindow):
         self.list_button.setChecked(not grid)
 
     def focus_search(self) -> None:
-        if self.stack.currentIndex() == PAGE_RECRUITER:
+        if self.stack.currentIndex() in (PAGE_RECRUITER, PAGE_SKILLS):
             self.sidebar.select_all()
         self.search.setFocus()
         self.search.selectAll()
@@ -499,6 +506,34 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(PAGE_RECRUITER)
         self.detail.hide()
         self.recruiter.link.setFocus()
+
+    # ================================================================ skills page
+
+    def _connect_skills(self) -> None:
+        """A "Skills" sidebar entry above "Check a badge"; the page asks to show badges in the collection."""
+        self.skills_item = QTreeWidgetItem(["Skills"])
+        self.skills_item.setData(0, SCOPE_ROLE, SKILLS)
+        self.skills_item.setToolTip(0, "What your badges prove: heat map, stacks, what to earn next, gap to a role")
+        self.sidebar.insertTopLevelItem(self.sidebar.indexOfTopLevelItem(self.sidebar.recruiter_item), self.skills_item)
+        self.sidebar.currentItemChanged.connect(
+            lambda item, _prev: self.show_skills() if item is not None and item.data(0, SCOPE_ROLE) == SKILLS else None
+        )
+        self.skills.open_record.connect(self._show_badge_from_skills)
+        self.skills.message.connect(lambda text: self.message_bar.show_message(text, status="fail"))
+
+    def show_skills(self) -> None:
+        current = self.sidebar.currentItem()
+        if current is None or current.data(0, SCOPE_ROLE) != SKILLS:
+            self.sidebar.setCurrentItem(self.skills_item)  # comes back here through currentItemChanged
+            return
+        self.stack.setCurrentIndex(PAGE_SKILLS)
+        self.detail.hide()
+
+    def _show_badge_from_skills(self, record_id: str) -> None:
+        self.search.clear()
+        self.sidebar.select_all()
+        self.select_record(record_id)
+        self.open_detail()
 
     # ================================================================ ready (screenshots, bench)
 

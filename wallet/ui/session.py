@@ -146,6 +146,31 @@ class WalletSession(QObject):
 
         return self.tasks.run_store("records", work, done=done, failed=failed)
 
+    def load_skill_inputs(self, record_ids: Sequence[str], done: DoneFn, failed: FailFn | None = None) -> TaskHandle:
+        """Records as ``wallet.skills.SkillInput`` (slim credential, latest verdict), read on the store thread.
+
+        Slimmed where they are read, so the Skills page never holds whole credentials (original files,
+        images, full JSON) for the entire wallet; a record removed meanwhile is left out.
+        """
+        from wallet.skills import SkillInput, slim_credential
+
+        store = self.store
+        ids = list(record_ids)
+
+        def work(_p: Progress) -> list[Any]:
+            out = []
+            for record_id in ids:
+                try:
+                    record = store.get(record_id)
+                except Exception:  # removed meanwhile: the next refresh will not ask again
+                    log.debug("record %s not loaded", record_id, exc_info=True)
+                    continue
+                verdict = record.report.verdict if record.report else None
+                out.append(SkillInput(record.record_id, slim_credential(record.credential), verdict))
+            return out
+
+        return self.tasks.run_store("skill inputs", work, done=done, failed=failed)
+
     def image_source(self, record_ids: list[str]) -> dict[str, bytes | None]:
         """Image bytes per record; runs on the store thread (``ThumbnailCache`` calls it there)."""
         out: dict[str, bytes | None] = {}
