@@ -9,11 +9,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Qt needs no screen in tests (the README's command sets this too; a bare `pytest` must not abort).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # tests/ has no __init__.py; make its helper modules importable under any pytest import mode.
 if str(Path(__file__).parent) not in sys.path:

@@ -255,11 +255,11 @@ def _check_one(
         return _Outcome(_MALFORMED, skipped_issuer, Check(PROOF, FAIL, str(exc), MALFORMED))
     except (_ProofError, InvalidSignature) as exc:
         message = str(exc) or f"The {suite} signature does not match the credential (changed since signing)."
-        issuer_ok = Check(ISSUER, PASS, f"Key {method.id} belongs to {method.controller} ({purpose}).")
+        issuer_ok = Check(ISSUER, PASS, _key_message(method, purpose))
         return _Outcome(_INVALID, issuer_ok, Check(PROOF, FAIL, message, INVALID_SIGNATURE))
     return _Outcome(
         _VALID,
-        Check(ISSUER, PASS, f"Key {method.id} belongs to {method.controller} ({purpose})."),
+        Check(ISSUER, PASS, _key_message(method, purpose)),
         Check(PROOF, PASS, f"The {suite} signature ({method.key_kind}) verifies."),
     )
 
@@ -497,3 +497,19 @@ def _sign(
     else:
         signed["proof"] = [*(existing if isinstance(existing, list) else [existing]), proof]
     return signed
+
+
+def _key_message(method: VerificationMethod, purpose: str) -> str:
+    """Plain words first; the identifiers, shortened, for whoever wants to look them up."""
+    role = "issue credentials" if purpose == "assertionMethod" else f"sign for {purpose}"
+    return f"The signing key is the issuer's own and is allowed to {role} ({short_id(method.controller)})."
+
+
+def short_id(value: str, keep: int = 14) -> str:
+    """``did:key:z6MkwYLT…Mpu37``: long identifiers stay recognisable without filling the screen."""
+    if len(value) <= 2 * keep + 12:
+        return value
+    head, _, tail = value.rpartition(":")
+    if len(tail) > 2 * keep:
+        return f"{head}:{tail[:keep]}…{tail[-6:]}"
+    return value[: 2 * keep] + "…" + value[-8:]

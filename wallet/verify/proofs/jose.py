@@ -74,6 +74,7 @@ from wallet.model import Credential
 from wallet.net import Fetcher
 from wallet.verify import did
 from wallet.verify.options import VerifyOptions
+from wallet.verify.proofs.data_integrity import short_id
 from wallet.verify.report import (
     FAIL,
     INVALID_SIGNATURE,
@@ -295,7 +296,11 @@ def verify_jwt(credential: Credential, options: VerifyOptions) -> JwtOutcome:
             Check(ISSUER, FAIL, problem.message, problem.verdict),
             Check(PROOF, SKIPPED, "Not checked: the signing key could not be tied to the issuer."),
         )
-    issuer_check = Check(ISSUER, PASS, f"The signing key {key.label} belongs to the issuer {issuer_id}.")
+    issuer_check = Check(
+        ISSUER,
+        PASS,
+        f"The signing key is the issuer's own and is allowed to issue credentials ({short_id(issuer_id)}).",
+    )
 
     try:
         verify_compact(jws, key.public_key)
