@@ -296,7 +296,8 @@ def _counts(summary: Any) -> dict[str, int]:
 def _outcome_line(outcome: Any) -> str:
     if outcome.status == "imported":
         detail = "; ".join(f"{n} [{v}]" for n, v in zip(outcome.names, outcome.verdicts, strict=False))
-        return f"imported   {outcome.name}: {detail}"
+        note = f" ({outcome.reason})" if outcome.reason else ""
+        return f"imported   {outcome.name}: {detail}{note}"
     if outcome.status == "duplicate":
         return f"duplicate  {outcome.name}: already in the wallet"
     label = "not a badge" if outcome.status == "not_a_badge" else "rejected"

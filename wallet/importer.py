@@ -34,6 +34,10 @@ DUPLICATE = "duplicate"
 REJECTED = "rejected"
 NOT_A_BADGE = "not_a_badge"
 
+# FileOutcome.reason of an "imported" file that took the place of a stored copy
+# which verified worse (the store's AddResult.replaced).
+REPLACED_REASON = "replaced a copy that failed verification"
+
 PARALLEL_THRESHOLD = 8  # below this many files a process pool costs more than it saves
 
 
@@ -306,7 +310,8 @@ def _store(results: list[UnitResult], sink: Sink) -> list[FileOutcome]:
         except WalletError as exc:
             outcomes.append(FileOutcome(result.name, REJECTED, reason=exc.user_message))
             continue
-        all_dupes = bool(added) and all(a.duplicate for a in added)
+        replaced = any(a.replaced for a in added)
+        all_dupes = bool(added) and not replaced and all(a.duplicate for a in added)
         outcomes.append(
             FileOutcome(
                 result.name,
@@ -314,6 +319,7 @@ def _store(results: list[UnitResult], sink: Sink) -> list[FileOutcome]:
                 record_ids=tuple(a.record_id for a in added),
                 names=tuple(i.credential.display_name for i in result.items),
                 verdicts=tuple(i.report.verdict if i.report else "" for i in result.items),
+                reason=REPLACED_REASON if replaced else None,
             )
         )
     return outcomes

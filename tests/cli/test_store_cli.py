@@ -203,3 +203,21 @@ def test_skills_map_and_gap_report(env: Path) -> None:
     assert items == {"Computer programming": "proven", "Welding": "missing"}
     code, out, _ = run("skills", "--target", "Computer programming, Welding")
     assert "Welding" in out and code == 0
+
+
+def test_genuine_badge_replaces_a_tampered_copy_imported_first(env: Path) -> None:
+    folder = CORPUS / "ldp/vc2/eddsa-rdfc-2022"
+    code, out, _ = run("import", "--offline", "--json", str(folder / "bad_signature.json"))
+    assert json.loads(out)["files"][0]["verdicts"] == ["invalid_signature"]
+    (before,) = json.loads(run("list", "--json")[1])
+    code, out, _ = run("import", "--offline", "--json", str(folder / "valid.json"))
+    assert code == 0
+    (outcome,) = json.loads(out)["files"]
+    assert outcome["status"] == "imported"
+    assert outcome["reason"] == "replaced a copy that failed verification"
+    (row,) = json.loads(run("list", "--json")[1])
+    assert row["id"] == before["id"]
+    assert row["verdict"] == "valid"
+    code, out, _ = run("import", "--offline", "--json", str(folder / "bad_signature.json"))
+    assert json.loads(out)["files"][0]["status"] == "duplicate"
+    assert [r["verdict"] for r in json.loads(run("list", "--json")[1])] == ["valid"]

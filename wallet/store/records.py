@@ -89,10 +89,18 @@ class AddItem:
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
-    """``record_id`` is the stored record – the existing one when ``duplicate``."""
+    """``record_id`` is the stored record – the existing one when ``duplicate`` or ``replaced``.
+
+    ``replaced``: the credential was already stored, but this copy verified
+    strictly better (say ``valid`` over ``invalid_signature``), so it took the
+    stored copy's place in the same record (same id, the earner's tags and notes
+    kept).  The record changed, so ``duplicate`` is then ``False``: callers
+    that skip duplicates ("nothing new here") refresh a replaced record.
+    """
 
     record_id: str
     duplicate: bool
+    replaced: bool = False
 
 
 @dataclass(frozen=True, slots=True)

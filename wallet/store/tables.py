@@ -22,6 +22,7 @@ Methods run on the caller's connection and inside the caller's transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import hmac
@@ -94,37 +95,48 @@ class Tables:
         record_id = uuid.uuid4().hex  # chosen first: it is part of every blob's associated data
         summary = RecordSummary(
             id=record_id,
-            name=credential.display_name,
-            issuer=credential.issuer_name,
-            format=credential.format,
-            verdict=report.verdict if report else None,
-            issued=credential.issued or credential.valid_from,
-            skills=credential.skills,
             tags=clean_tags(item.tags),
             added_at=added_at,
-            credential_id=credential.id,
             parent_id=parent_id,
             source=item.source,
-            verified_at=report.checked_at if report else None,
+            **_content_fields(credential, report),
         )
         self.conn.execute(
             "INSERT INTO records (id, fingerprint, parent_id, added_at, summary) VALUES (?, ?, ?, ?, ?)",
             (record_id, fingerprint, parent_id, _ts(added_at), self._seal("records", record_id, index.encode(summary))),
         )
-        document = dumps(credential_to_dict(credential, with_original=False))
-        self.conn.execute(
-            "INSERT INTO documents (record_id, data) VALUES (?, ?)",
-            (record_id, self._seal("documents", record_id, document)),
-        )
-        self.conn.execute(
-            "INSERT INTO originals (record_id, data) VALUES (?, ?)",
-            (record_id, self._seal("originals", record_id, credential.original)),
-        )
+        self._write_content(record_id, credential)
         if report is not None:
             self.write_report(record_id, report)
         if item.notes:
             self.write_notes(record_id, item.notes)
         return summary
+
+    def replace_content(self, current: RecordSummary, credential: Credential, report: Report) -> RecordSummary:
+        """Put another copy of the same credential (same fingerprint) and its report
+        into the existing record ``current``; returns the new summary.
+
+        The record id stays, so every blob keeps its ``"<table>:<id>"`` associated
+        data; each is sealed again with a fresh nonce.  What the earner added –
+        tags, notes, source, ``added_at`` and the parent link – is kept.
+        """
+        summary = dataclasses.replace(current, **_content_fields(credential, report))
+        self.write_summary(summary)
+        self._write_content(current.id, credential)
+        self.write_report(current.id, report)
+        return summary
+
+    def _write_content(self, record_id: str, credential: Credential) -> None:
+        """The credential (without its original) and the original bytes of one record."""
+        document = dumps(credential_to_dict(credential, with_original=False))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO documents (record_id, data) VALUES (?, ?)",
+            (record_id, self._seal("documents", record_id, document)),
+        )
+        self.conn.execute(
+            "INSERT OR REPLACE INTO originals (record_id, data) VALUES (?, ?)",
+            (record_id, self._seal("originals", record_id, credential.original)),
+        )
 
     def write_summary(self, summary: RecordSummary) -> None:
         blob = self._seal("records", summary.id, index.encode(summary))
@@ -259,6 +271,20 @@ class Tables:
             return parse()
         except (CodecError, KeyError, TypeError, ValueError) as exc:
             raise _damaged(row_id, exc) from exc
+
+
+def _content_fields(credential: Credential, report: Report | None) -> dict[str, Any]:
+    """The summary fields that come from the credential and its report (not from the earner)."""
+    return {
+        "name": credential.display_name,
+        "issuer": credential.issuer_name,
+        "format": credential.format,
+        "verdict": report.verdict if report else None,
+        "issued": credential.issued or credential.valid_from,
+        "skills": credential.skills,
+        "credential_id": credential.id,
+        "verified_at": report.checked_at if report else None,
+    }
 
 
 def _damaged(row_id: str, exc: Exception) -> StoreCorrupt:

@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 
 from wallet.errors import PassphraseRequired, StoreCorrupt, StoreError
 from wallet.model import Credential
-from wallet.verify.report import Report
+from wallet.verify.report import SEVERITY, Report
 
 from . import db
 from .crypto import random_key
@@ -332,12 +332,17 @@ class WalletStore:
         A credential whose ``parent_id`` names the ``id`` of a credential earlier
         in ``items`` (a CLR and its achievements) or already stored is linked to
         that record.  A duplicate gets the existing record's id and leaves it as
-        it is.
+        it is – unless its report's verdict is strictly better than the stored
+        one's (``SEVERITY``; no report is worst): then its credential, original
+        bytes and report replace the stored ones in the same record, in this
+        same transaction (``AddResult.replaced``).  A tampered copy imported
+        first thus never hides the genuine one; an equal or worse copy changes
+        nothing.
         """
         items = list(items)
         added_at = self._clock()
         results: list[AddResult] = []
-        fresh: list[RecordSummary] = []
+        touched: dict[str, RecordSummary] = {}  # summaries written in this transaction
         with self._lock:
             self._check_open()
             batch: dict[str, str] = {}  # credential id → record id, for this batch
@@ -347,16 +352,21 @@ class WalletStore:
                     fingerprint = self._tables.fingerprint(credential)
                     existing = self._tables.find(fingerprint)
                     if existing is not None:
-                        result = AddResult(existing, True)
+                        current = touched.get(existing) or self._index.get(existing)
+                        if item.report is not None and _better(item.report.verdict, current.verdict):
+                            touched[existing] = self._tables.replace_content(current, credential, item.report)
+                            result = AddResult(existing, False, replaced=True)
+                        else:
+                            result = AddResult(existing, True)
                     else:
                         parent = self._resolve_parent(credential.parent_id, batch)
                         summary = self._tables.insert(fingerprint, item, added_at=added_at, parent_id=parent)
-                        fresh.append(summary)
+                        touched[summary.id] = summary
                         result = AddResult(summary.id, False)
                     if credential.id:
                         batch.setdefault(credential.id, result.record_id)
                     results.append(result)
-            self._index.put_many(fresh)
+            self._index.put_many(touched.values())
         return results
 
     # --- changing -----------------------------------------------------------
@@ -597,6 +607,16 @@ class WalletStore:
 
 
 # --- module helpers -------------------------------------------------------------
+
+
+def _better(new: str, stored: str | None) -> bool:
+    """Whether verdict ``new`` is strictly better than ``stored`` (lower ``SEVERITY``).
+
+    No stored report (``None``) and a verdict this version does not know rank
+    worst, so an unknown new verdict never replaces anything.
+    """
+    worst = max(SEVERITY.values()) + 1
+    return SEVERITY.get(new, worst) < (worst if stored is None else SEVERITY.get(stored, worst))
 
 
 def _read_key_header(conn: sqlite3.Connection) -> bytes | None:
