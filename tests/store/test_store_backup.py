@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from store_factory import CHEAP_KDF, NOW, PASSPHRASE, make_credential, make_report
 
-from wallet.errors import StoreCorrupt, StoreError, WrongPassphrase
+from wallet.errors import StoreCorrupt, StoreError, WalletError, WrongPassphrase
 from wallet.store import AddItem, RestoreResult, StoredRecord, WalletStore, restore_backup, write_backup
-from wallet.store.backup import MAGIC
+from wallet.store.backup import MAGIC, Cancelled
 
 BACKUP_PASS = "backup passphrase"
 
@@ -177,3 +178,114 @@ def test_a_failed_write_leaves_the_old_backup_and_no_temp_file(
 def test_an_empty_backup_passphrase_is_refused(source: WalletStore, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="empty"):
         write_backup(source, tmp_path / "b.bwb", "", kdf=CHEAP_KDF)
+
+
+# --- progress and cancel ------------------------------------------------------
+
+
+def test_progress_reaches_the_total_and_never_goes_down(source: WalletStore, tmp_path: Path) -> None:
+    path = tmp_path / "b.bwb"
+    calls: list[tuple[int, int]] = []
+    assert write_backup(source, path, BACKUP_PASS, kdf=CHEAP_KDF, progress=lambda d, t: calls.append((d, t))) == 12
+    assert calls == [(n, 12) for n in range(13)]
+    with new_store(tmp_path / "target") as target:
+        calls.clear()
+        result = restore_backup(target, path, BACKUP_PASS, progress=lambda d, t: calls.append((d, t)))
+        assert result == RestoreResult(added=12, duplicates=0)
+    assert calls[0] == (0, 0)  # the passphrase is right; the total is still being counted
+    assert calls[1:] == [(n, 12) for n in range(13)]
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_progress_of_an_empty_wallet(tmp_path: Path, no_keyring: None) -> None:
+    calls: list[tuple[int, int]] = []
+    with new_store(tmp_path / "empty") as empty:
+        assert (
+            write_backup(empty, tmp_path / "e.bwb", BACKUP_PASS, kdf=CHEAP_KDF, progress=lambda *a: calls.append(a))
+            == 0
+        )
+        assert calls == [(0, 0)]
+        calls.clear()
+        restore_backup(empty, tmp_path / "e.bwb", BACKUP_PASS, progress=lambda *a: calls.append(a))
+        assert calls == [(0, 0), (0, 0)]
+
+
+def cancel_at(event: threading.Event, at: int, calls: list[tuple[int, int]]) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        if done == at and total:
+            event.set()
+
+    return progress
+
+
+@pytest.mark.parametrize("at", [0, 5, 12])  # 12: after the last record, just before the rename
+def test_a_cancelled_backup_writes_no_file(source: WalletStore, tmp_path: Path, at: int) -> None:
+    path = tmp_path / "b.bwb"
+    event, calls = threading.Event(), []
+    with pytest.raises(Cancelled) as info:
+        write_backup(source, path, BACKUP_PASS, kdf=CHEAP_KDF, progress=cancel_at(event, at, calls), cancel=event)
+    assert info.value.user_message == "Backup cancelled; nothing was written."
+    assert isinstance(info.value, WalletError) and not isinstance(info.value, StoreError)
+    assert calls[-1] == (at, 12)
+    assert not path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source"]  # no temp file either
+
+
+@pytest.mark.parametrize("at", [0, 5, 12])
+def test_a_cancelled_backup_leaves_the_older_backup_byte_identical(
+    source: WalletStore, tmp_path: Path, at: int
+) -> None:
+    path = tmp_path / "b.bwb"
+    write_backup(source, path, BACKUP_PASS, kdf=CHEAP_KDF)
+    old, old_stat = path.read_bytes(), path.stat()
+    source.add(make_credential(901), source="newer.png")  # the new backup would differ
+    event = threading.Event()
+    with pytest.raises(Cancelled):
+        write_backup(source, path, BACKUP_PASS, kdf=CHEAP_KDF, progress=cancel_at(event, at, []), cancel=event)
+    assert path.read_bytes() == old
+    assert path.stat().st_ino == old_stat.st_ino and path.stat().st_mtime_ns == old_stat.st_mtime_ns
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.bwb", "source"]
+
+
+def test_a_cancel_before_the_start_writes_nothing(source: WalletStore, tmp_path: Path) -> None:
+    event = threading.Event()
+    event.set()
+    with pytest.raises(Cancelled):
+        write_backup(source, tmp_path / "b.bwb", BACKUP_PASS, kdf=CHEAP_KDF, cancel=event)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source"]
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("at", [None, 0, 5, 12])  # None: cancelled while the total is counted (pre-pass)
+def test_a_cancelled_restore_changes_nothing(source: WalletStore, tmp_path: Path, at: int | None) -> None:
+    path = tmp_path / "b.bwb"
+    write_backup(source, path, BACKUP_PASS, kdf=CHEAP_KDF)
+    home = tmp_path / "target"
+    with new_store(home) as target:
+        three = make_credential(3)  # also in the backup: a cancelled merge must not touch it either
+        target.add(three, make_report(three, at=NOW - timedelta(days=1)), source="mine.png", tags=["mine"])
+        target.set_setting("theme", "light")
+    on_disk = folder_bytes(home)
+    event, calls = threading.Event(), []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        if (at is None and total == 0) or (at is not None and total and done == at):
+            event.set()
+
+    with new_store(home) as target:
+        before, count = state(target), target.count()
+        with pytest.raises(Cancelled) as info:
+            restore_backup(target, path, BACKUP_PASS, progress=progress, cancel=event)
+        assert info.value.user_message == "Restore cancelled; nothing was restored."
+        assert target.count() == count == 1
+        assert state(target) == before
+        assert target.integrity_check() == ["ok"]
+    assert folder_bytes(home) == on_disk
+    assert calls[-1] == ((0, 0) if at is None else (at, 12))
+    with new_store(home) as target:  # and a restore after the cancelled one still works
+        assert restore_backup(target, path, BACKUP_PASS) == RestoreResult(added=11, duplicates=1)

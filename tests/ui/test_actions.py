@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,108 @@ def test_change_passphrase_from_settings(qtbot: Any, open_app: Any, make_store: 
     window.close()
     with WalletStore.open(home, passphrase="a brand new passphrase", **open_options()) as store:
         assert store.count() == 1
+
+
+def gate_second(items: Any, reached: threading.Event, gate: threading.Event) -> Any:
+    """Yield ``items``, pausing (on the store thread) once the first one has been handled."""
+    for index, item in enumerate(items):
+        if index == 1:
+            reached.set()
+            gate.wait(WAIT_MS / 1000)
+        yield item
+
+
+def test_backup_shows_determinate_progress_and_completes(
+    qtbot: Any, open_app: Any, make_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_store(3)
+    app = open_app()
+    window = app.window
+    backup = tmp_path / "wallet.bwbackup"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a: str(backup))
+    window.open_settings()
+    settings = window._settings_dialog
+    values: list[int] = []
+    settings.progress.valueChanged.connect(values.append)
+    settings.backup_requested.emit()
+    submit(qtbot, visible_dialog(qtbot, window, BACKUP), "backup passphrase 1")
+    qtbot.waitUntil(lambda: "Backed up 3" in settings.status.text(), timeout=WAIT_MS)
+    assert (settings.progress.minimum(), settings.progress.maximum()) == (0, 3)  # determinate: records
+    assert values and values[-1] == 3 and values == sorted(values)
+    assert settings.progress.isHidden() and settings.cancel_button.isHidden()
+    assert settings.backup_button.isEnabled() and settings.restore_button.isEnabled()
+    assert backup.stat().st_size > 0
+    settings.close()
+
+
+def test_a_cancelled_backup_leaves_no_file(
+    qtbot: Any, open_app: Any, make_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_store(3)
+    app = open_app()
+    window = app.window
+    out = tmp_path / "out"
+    out.mkdir()
+    backup = out / "wallet.bwbackup"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a: str(backup))
+    store = app.session.store
+    reached, gate = threading.Event(), threading.Event()
+    records = store.records
+    monkeypatch.setattr(store, "records", lambda: gate_second(records(), reached, gate))
+    window.open_settings()
+    settings = window._settings_dialog
+    settings.backup_requested.emit()
+    submit(qtbot, visible_dialog(qtbot, window, BACKUP), "backup passphrase 1")
+    try:
+        qtbot.waitUntil(lambda: reached.is_set() and settings.progress.value() == 1, timeout=WAIT_MS)
+        assert settings.progress.maximum() == 3
+        assert settings.cancel_button.isVisible() and settings.cancel_button.isEnabled()
+        assert not settings.backup_button.isEnabled()
+        settings.cancel_button.click()
+        assert settings.cancel_button.text() == "Cancelling…"
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: "Backup cancelled; nothing was written." in settings.status.text(), timeout=WAIT_MS)
+    wait_idle(qtbot, app)
+    assert list(out.iterdir()) == []  # neither the backup nor its temp file
+    assert settings.cancel_button.isHidden() and settings.backup_button.isEnabled()
+    settings.close()
+
+
+def test_a_cancelled_restore_changes_nothing(
+    qtbot: Any, open_app: Any, make_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_store(3)
+    app = open_app()
+    window = app.window
+    backup = tmp_path / "wallet.bwbackup"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a: str(backup))
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *_a: str(backup))
+    window.open_settings()
+    settings = window._settings_dialog
+    settings.backup_requested.emit()
+    submit(qtbot, visible_dialog(qtbot, window, BACKUP), "backup passphrase 1")
+    qtbot.waitUntil(lambda: "Backed up 3" in settings.status.text(), timeout=WAIT_MS)
+    window.remove(window.current_id())
+    qtbot.waitUntil(lambda: window.model.total == 2, timeout=WAIT_MS)
+    wait_idle(qtbot, app)
+    store = app.session.store
+    before = sorted((r.record_id, r.credential.original, r.notes, r.tags) for r in store.records())
+    reached, gate = threading.Event(), threading.Event()
+    merge = store.merge_records
+    monkeypatch.setattr(store, "merge_records", lambda records, **kw: merge(gate_second(records, reached, gate), **kw))
+    settings.restore_requested.emit()
+    dialog = visible_dialog(qtbot, window, RESTORE)
+    submit(qtbot, dialog, "backup passphrase 1")
+    try:
+        qtbot.waitUntil(lambda: reached.is_set() and settings.progress.value() == 1, timeout=WAIT_MS)
+        assert not dialog.isVisible()  # the passphrase was right: progress moved to the settings dialog
+        assert settings.progress.maximum() == 3 and settings.cancel_button.isVisible()
+        settings.cancel_button.click()
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: "Restore cancelled; nothing was restored." in settings.status.text(), timeout=WAIT_MS)
+    wait_idle(qtbot, app)
+    assert store.count() == 2 and window.model.total == 2
+    assert sorted((r.record_id, r.credential.original, r.notes, r.tags) for r in store.records()) == before
+    settings.close()

@@ -24,6 +24,20 @@ Writing goes to a 0600 temp file next to the target, is fsynced and then
 renamed over the target: a crash leaves the old backup or the new one, never
 half of one.  Restoring runs inside one store transaction: a damaged or
 truncated file changes nothing.
+
+Progress and cancelling: both functions take an optional
+``progress(done, total)`` callback, counted in records, and an optional
+``cancel`` ``threading.Event``; both are called/checked on the calling thread.
+``write_backup`` reports ``(0, total)`` once the key is derived and then
+``(n, total)`` after each record; ``restore_backup`` first reports ``(0, 0)``
+as soon as the passphrase is known to be right, then counts the records in one
+authenticating pre-pass (only when ``progress`` is given, so the total is known
+without storing the record count in the clear) and reports ``(0, total)`` …
+``(total, total)`` as records are merged.  ``done`` never goes down.  Setting
+``cancel`` makes the call raise ``Cancelled``: a cancelled backup removes its
+temp file and leaves whatever was at the target before untouched; a cancelled
+restore rolls its transaction back, so the store is unchanged.  Once the
+rename (backup) or the commit (restore) has happened a late cancel is ignored.
 """
 
 from __future__ import annotations
@@ -33,15 +47,16 @@ import hashlib
 import json
 import os
 import struct
+import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Final
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from wallet.errors import StoreCorrupt, StoreError, WrongPassphrase
+from wallet.errors import StoreCorrupt, StoreError, WalletError, WrongPassphrase
 from wallet.verify.report import Report
 
 from .codec import CodecError, credential_from_dict, credential_to_dict, dumps, loads
@@ -65,6 +80,29 @@ _CHECKSUM_BYTES = 32
 _VERIFIER_INDEX = 0xFFFFFFFF  # a segment index never used for data
 _INFLATE_STEP = 1 << 20
 
+ProgressFn = Callable[[int, int], None]
+
+
+class Cancelled(WalletError):
+    """A backup or restore was stopped through its ``cancel`` event; nothing was changed.
+
+    Not a ``StoreError``: the store and the files are fine, the user asked to stop.
+    """
+
+    def __init__(
+        self, user_message: str = "Backup cancelled; nothing was written.", *, detail: str | None = None
+    ) -> None:
+        super().__init__(user_message, detail=detail or "cancelled")
+
+
+def _check(cancel: threading.Event | None, message: str) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(message)
+
+
+_BACKUP_CANCELLED = "Backup cancelled; nothing was written."
+_RESTORE_CANCELLED = "Restore cancelled; nothing was restored."
+
 
 def write_backup(
     store: WalletStore,
@@ -73,9 +111,16 @@ def write_backup(
     *,
     kdf: KdfParams = DEFAULT_KDF,
     segment_size: int = SEGMENT_SIZE,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
 ) -> int:
     """Write every record, original, report, note, tag, setting and the holder key
-    to one file at ``path``, encrypted under ``passphrase``.  Returns the record count."""
+    to one file at ``path``, encrypted under ``passphrase``.  Returns the record count.
+
+    ``progress(done, total)`` is called after each record; if ``cancel`` is set
+    before the file is renamed into place, ``Cancelled`` is raised, the temp file
+    is removed and an older file at ``path`` is left as it was.
+    """
     check_new_passphrase(passphrase)
     if not 1 <= segment_size <= MAX_SEGMENT_SIZE:
         raise ValueError("segment_size out of range")
@@ -90,8 +135,11 @@ def write_backup(
         }
     ).encode()
     head = _HEAD.pack(MAGIC, VERSION, len(header)) + header
+    _check(cancel, _BACKUP_CANCELLED)
     aead = AESGCM(kdf.derive(passphrase, salt))
     verifier = aead.encrypt(_nonce(nonce_prefix, _VERIFIER_INDEX, 2), b"", head)
+    _check(cancel, _BACKUP_CANCELLED)
+    total = store.count()
     tmp, fd = open_private_temp(path)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -102,14 +150,21 @@ def write_backup(
             if holder_key is not None:
                 frames.write(b"K", holder_key)
             count = 0
+            if progress is not None:
+                progress(0, total)
             for record in store.records():
+                _check(cancel, _BACKUP_CANCELLED)
                 frames.write(b"R", dumps(_record_to_json(record)))
                 frames.write(b"O", record.credential.original)
                 count += 1
+                if progress is not None:
+                    total = max(total, count)
+                    progress(count, total)
             frames.write(b"E", dumps({"records": count}))
             frames.close()
             out.flush()
             os.fsync(out.fileno())
+        _check(cancel, _BACKUP_CANCELLED)  # the last moment: after this the new file replaces the old one
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -121,16 +176,34 @@ def write_backup(
     return count
 
 
-def restore_backup(store: WalletStore, path: Path, passphrase: str) -> RestoreResult:
+def restore_backup(
+    store: WalletStore,
+    path: Path,
+    passphrase: str,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> RestoreResult:
     """Merge the backup at ``path`` into ``store``: nothing lost, nothing twice.
 
     ``WrongPassphrase`` if the passphrase does not open it; ``StoreCorrupt`` if
     it is damaged or truncated anywhere – and then the store is unchanged.
+    ``progress(done, total)``: ``(0, 0)`` once the passphrase is checked, then
+    records merged out of the total (counted in a pre-pass over the file).
+    ``Cancelled`` if ``cancel`` is set before the commit – the store is unchanged.
     """
     try:
         with open(path, "rb") as source:
             reader = _BackupReader(source, passphrase)
-            return store.merge_records(reader.records(), settings=reader.settings, holder_key=reader.holder_key)
+            total = 0
+            if progress is not None:
+                progress(0, 0)
+                total = reader.count_records(cancel)
+                progress(0, total)
+            _check(cancel, _RESTORE_CANCELLED)
+            return store.merge_records(
+                reader.records(progress, total, cancel), settings=reader.settings, holder_key=reader.holder_key
+            )
     except OSError as exc:
         raise StoreError(f"The backup {path} could not be read.", detail=repr(exc)) from exc
 
@@ -199,10 +272,18 @@ class _BackupReader:
 
     settings: dict[str, Any]
     holder_key: bytes | None
+    _pending: tuple[bytes, bytes] | None
 
     def __init__(self, source: IO[bytes], passphrase: str) -> None:
         head, nonce_prefix, segment_size, aead = _open_head(source, passphrase)
-        self._frames = _frames(_segments(source, aead, nonce_prefix, head, segment_size))
+        self._source = source
+        self._body_start = source.tell()
+        self._rewind = lambda: _frames(_segments(source, aead, nonce_prefix, head, segment_size))
+        self._start()
+
+    def _start(self) -> None:
+        self._source.seek(self._body_start)
+        self._frames = self._rewind()
         tag, body = self._next()
         if tag != b"S":
             raise _damaged("settings missing")
@@ -211,24 +292,44 @@ class _BackupReader:
             raise _damaged("settings are not an object")
         self.settings = settings
         self.holder_key = None
-        self._pending: tuple[bytes, bytes] | None = None
+        self._pending = None
         tag, body = self._next()
         if tag == b"K":
             self.holder_key = body
         else:
             self._pending = (tag, body)
 
-    def records(self) -> Iterator[StoredRecord]:
+    def count_records(self, cancel: threading.Event | None = None) -> int:
+        """Count the ``R`` frames in one pass over the rest of the file (authenticating
+        every segment on the way), then rewind so ``records()`` starts afresh."""
+        count = 0
+        if self._pending is not None and self._pending[0] == b"R":
+            count += 1
+        for tag, _body in self._frames:
+            _check(cancel, _RESTORE_CANCELLED)
+            if tag == b"R":
+                count += 1
+        self._start()
+        return count
+
+    def records(
+        self, progress: ProgressFn | None = None, total: int = 0, cancel: threading.Event | None = None
+    ) -> Iterator[StoredRecord]:
         count = 0
         tag, body = self._pending or self._next()
         while tag == b"R":
+            _check(cancel, _RESTORE_CANCELLED)
             data = _json(body, "record")
             tag, original = self._next()
             if tag != b"O":
                 raise _damaged("a record without its original")
             yield _record_from_json(data, original)
             count += 1
+            if progress is not None:
+                total = max(total, count)
+                progress(count, total)
             tag, body = self._next()
+        _check(cancel, _RESTORE_CANCELLED)  # after the last record, before the commit
         if tag != b"E":
             raise _damaged(f"unexpected frame {tag!r}")
         end = _json(body, "end")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import platform
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
@@ -342,41 +342,82 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         row = QHBoxLayout()
         self.passphrase_button = QPushButton("Change passphrase…")
-        self.passphrase_button.setEnabled(not key_source.startswith("keyring"))
+        self._passphrase_allowed = not key_source.startswith("keyring")
+        self.passphrase_button.setEnabled(self._passphrase_allowed)
         self.passphrase_button.setToolTip(
             "The wallet key is kept in the system keyring"
             if key_source.startswith("keyring")
             else "Re-wrap the key with a new passphrase"
         )
         self.passphrase_button.clicked.connect(self.change_passphrase_requested)
-        backup = QPushButton("Back up…")
-        backup.setToolTip("Write every badge to one encrypted file")
-        backup.clicked.connect(self.backup_requested)
-        restore = QPushButton("Restore…")
-        restore.setToolTip("Merge a backup file into this wallet (nothing is lost or duplicated)")
-        restore.clicked.connect(self.restore_requested)
-        for b in (self.passphrase_button, backup, restore):
+        self.backup_button = QPushButton("Back up…")
+        self.backup_button.setToolTip("Write every badge to one encrypted file")
+        self.backup_button.clicked.connect(self.backup_requested)
+        self.restore_button = QPushButton("Restore…")
+        self.restore_button.setToolTip("Merge a backup file into this wallet (nothing is lost or duplicated)")
+        self.restore_button.clicked.connect(self.restore_requested)
+        for b in (self.passphrase_button, self.backup_button, self.restore_button):
             row.addWidget(b)
         row.addStretch(1)
         layout.addLayout(row)
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
+        self.progress.setRange(0, 0)  # busy until the first set_progress with a total
+        self.progress.setFormat("%v of %m")
         self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelTask")
+        self.cancel_button.setToolTip("Stop; nothing is written or changed")
+        self.cancel_button.clicked.connect(self._cancel)
+        self.cancel_button.hide()
+        self._on_cancel: Callable[[], None] | None = None
+        busy_row = QHBoxLayout()
+        busy_row.addWidget(self.progress, 1)
+        busy_row.addWidget(self.cancel_button)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        layout.addWidget(self.progress)
+        layout.addLayout(busy_row)
         layout.addWidget(self.status)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def set_busy(self, text: str) -> None:
+    def set_busy(self, text: str, on_cancel: Callable[[], None] | None = None) -> None:
+        """Show a busy bar (determinate once ``set_progress`` has a total) and, with
+        ``on_cancel``, a Cancel button that calls it; the actions wait until ``set_status``."""
+        self.progress.setRange(0, 0)
         self.progress.setVisible(bool(text))
+        self._on_cancel = on_cancel
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setVisible(bool(text) and on_cancel is not None)
+        self._set_actions_enabled(not text)
         self.status.setText(text)
+
+    def set_progress(self, done: int, total: int) -> None:
+        """Records done of ``total``; a total of 0 keeps the bar busy (total not known yet)."""
+        if total <= 0:
+            self.progress.setRange(0, 0)
+            return
+        self.progress.setRange(0, total)
+        self.progress.setValue(min(done, total))
 
     def set_status(self, text: str) -> None:
         self.progress.hide()
+        self.cancel_button.hide()
+        self._on_cancel = None
+        self._set_actions_enabled(True)
         self.status.setText(text)
+
+    def _cancel(self) -> None:
+        if self._on_cancel is not None:
+            self.cancel_button.setEnabled(False)
+            self.cancel_button.setText("Cancelling…")
+            self._on_cancel()
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        self.backup_button.setEnabled(enabled)
+        self.restore_button.setEnabled(enabled)
+        self.passphrase_button.setEnabled(enabled and self._passphrase_allowed)
 
 
 def versions() -> dict[str, str]:

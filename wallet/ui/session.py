@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, Signal
 from wallet.store import AddItem, AddResult
 
 from .qtcompat import emit
-from .workers import DoneFn, FailFn, Progress, TaskHandle, TaskManager
+from .workers import DoneFn, FailFn, Progress, ProgressFn, TaskHandle, TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -319,16 +319,36 @@ class WalletSession(QObject):
             "passphrase", lambda _p: store.change_passphrase(old, new, **kwargs), done=done, failed=failed
         )
 
-    def write_backup(self, path: Path, passphrase: str, done: DoneFn, failed: FailFn | None = None) -> TaskHandle:
+    def write_backup(
+        self,
+        path: Path,
+        passphrase: str,
+        done: DoneFn,
+        failed: FailFn | None = None,
+        progress: ProgressFn | None = None,
+    ) -> TaskHandle:
+        """Write a backup on the store thread; ``progress(done, total, None)`` counts records and
+        ``handle.cancel()`` stops it with ``wallet.store.backup.Cancelled`` (no file written)."""
         from wallet.store import write_backup
 
         store = self.store
         kwargs = {"kdf": self.kdf} if self.kdf is not None else {}
-        return self.tasks.run_store(
-            "backup", lambda _p: write_backup(store, path, passphrase, **kwargs), done=done, failed=failed
-        )
 
-    def restore_backup(self, path: Path, passphrase: str, done: DoneFn, failed: FailFn | None = None) -> TaskHandle:
+        def work(p: Progress) -> int:
+            return write_backup(store, path, passphrase, progress=p, cancel=p.cancel, **kwargs)
+
+        return self.tasks.run_store("backup", work, done=done, failed=failed, progress=progress)
+
+    def restore_backup(
+        self,
+        path: Path,
+        passphrase: str,
+        done: DoneFn,
+        failed: FailFn | None = None,
+        progress: ProgressFn | None = None,
+    ) -> TaskHandle:
+        """Merge a backup on the store thread; progress as for ``write_backup`` (first ``(0, 0)``
+        once the passphrase is right); ``handle.cancel()`` before the commit changes nothing."""
         from wallet.store import restore_backup
 
         store = self.store
@@ -337,6 +357,7 @@ class WalletSession(QObject):
             emit(self.changed, Change("restore_backup"))
             done(result)
 
-        return self.tasks.run_store(
-            "restore", lambda _p: restore_backup(store, path, passphrase), done=finished, failed=failed
-        )
+        def work(p: Progress) -> Any:
+            return restore_backup(store, path, passphrase, progress=p, cancel=p.cancel)
+
+        return self.tasks.run_store("restore", work, done=finished, failed=failed, progress=progress)

@@ -3,10 +3,17 @@
 Each step that needs a secret opens a ``PassphraseDialog`` and hands the slow
 part (Argon2id, encrypting every record) to the session's store thread; the
 dialogs stay responsive and show progress and errors in place.
+
+Backup and restore show records done of the total in the settings dialog with
+a Cancel button wired to the task's cancel event: a cancelled backup leaves no
+file (an older one at that path stays as it was), a cancelled restore changes
+nothing.  A restore keeps its passphrase dialog open until the passphrase is
+known to be right (its first progress report), so a typo can simply be retried.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 from . import dialogs
 from .dialogs import BACKUP, CHANGE, CURRENT, RESTORE, PassphraseDialog, SettingsDialog
 from .session import WalletSession
+from .workers import TaskHandle
 
 
 def open_settings(parent: QWidget, session: WalletSession, count: int) -> SettingsDialog:
@@ -69,12 +77,16 @@ def backup(parent: QWidget, session: WalletSession, settings: SettingsDialog, co
 
     def got(passphrase: str) -> None:
         dialog.accept()
-        settings.set_busy("Writing the backup…")
-        session.write_backup(
-            Path(path),
-            passphrase,
-            lambda _r: settings.set_status(f"Backed up {count} badges to {path}."),
-            lambda exc: settings.set_status(getattr(exc, "user_message", str(exc))),
+        handles: list[TaskHandle] = []
+        settings.set_busy("Writing the backup…", on_cancel=_canceller(handles))
+        handles.append(
+            session.write_backup(
+                Path(path),
+                passphrase,
+                lambda written: settings.set_status(f"Backed up {written} badges to {path}."),
+                lambda exc: settings.set_status(getattr(exc, "user_message", str(exc))),
+                progress=lambda done, total, _payload: settings.set_progress(done, total),
+            )
         )
 
     dialog.submitted.connect(got)
@@ -89,15 +101,39 @@ def restore(parent: QWidget, session: WalletSession, settings: SettingsDialog) -
 
     def got(passphrase: str) -> None:
         dialog.set_busy(True, "Reading the backup…")
+        handles: list[TaskHandle] = []
+        moved = False  # progress and errors go to the settings dialog once the passphrase is right
+
+        def progress(done: int, total: int, _payload: Any) -> None:
+            nonlocal moved
+            if not moved:
+                moved = True
+                dialog.accept()
+                settings.set_busy("Restoring the backup…", on_cancel=_canceller(handles))
+            settings.set_progress(done, total)
 
         def done(result: Any) -> None:
             dialog.accept()
             settings.set_status(f"Restored {result.added} badges ({result.duplicates} were already in the wallet).")
 
         def failed(exc: BaseException) -> None:
-            dialog.show_error(getattr(exc, "user_message", None) or str(exc))
+            message = getattr(exc, "user_message", None) or str(exc)
+            if moved:
+                settings.set_status(message)
+            else:
+                dialog.show_error(message)
 
-        session.restore_backup(Path(path), passphrase, done, failed)
+        handles.append(session.restore_backup(Path(path), passphrase, done, failed, progress=progress))
 
     dialog.submitted.connect(got)
     dialog.open()
+
+
+def _canceller(handles: list[TaskHandle]) -> Callable[[], None]:
+    """The Cancel button's slot: sets the cancel event of the task started after it was made."""
+
+    def cancel() -> None:
+        for handle in handles:
+            handle.cancel()
+
+    return cancel
