@@ -195,3 +195,13 @@ class Report:
 def worst(verdicts: list[str]) -> str:
     """The most severe verdict of several (``valid`` when the list is empty)."""
     return max(verdicts, key=lambda v: SEVERITY.get(v, 0), default=VALID)
+
+
+def short_id(value: str, keep: int = 14) -> str:
+    """``did:key:z6MkwYLT…Mpu37``: long identifiers stay recognisable without filling the screen."""
+    if len(value) <= 2 * keep + 12:
+        return value
+    head, _, tail = value.rpartition(":")
+    if len(tail) > 2 * keep:
+        return f"{head}:{tail[:keep]}…{tail[-6:]}"
+    return value[: 2 * keep] + "…" + value[-8:]

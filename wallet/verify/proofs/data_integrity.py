@@ -64,6 +64,7 @@ from wallet.verify.report import (
     UNKNOWN,
     UNRESOLVABLE_ISSUER,
     Check,
+    short_id,
 )
 
 EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
@@ -503,13 +504,3 @@ def _key_message(method: VerificationMethod, purpose: str) -> str:
     """Plain words first; the identifiers, shortened, for whoever wants to look them up."""
     role = "issue credentials" if purpose == "assertionMethod" else f"sign for {purpose}"
     return f"The signing key is the issuer's own and is allowed to {role} ({short_id(method.controller)})."
-
-
-def short_id(value: str, keep: int = 14) -> str:
-    """``did:key:z6MkwYLT…Mpu37``: long identifiers stay recognisable without filling the screen."""
-    if len(value) <= 2 * keep + 12:
-        return value
-    head, _, tail = value.rpartition(":")
-    if len(tail) > 2 * keep:
-        return f"{head}:{tail[:keep]}…{tail[-6:]}"
-    return value[: 2 * keep] + "…" + value[-8:]

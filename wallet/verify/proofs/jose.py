@@ -74,7 +74,6 @@ from wallet.model import Credential
 from wallet.net import Fetcher
 from wallet.verify import did
 from wallet.verify.options import VerifyOptions
-from wallet.verify.proofs.data_integrity import short_id
 from wallet.verify.report import (
     FAIL,
     INVALID_SIGNATURE,
@@ -87,6 +86,7 @@ from wallet.verify.report import (
     UNKNOWN,
     UNRESOLVABLE_ISSUER,
     Check,
+    short_id,
 )
 
 PublicKey = did.PublicKey
