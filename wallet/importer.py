@@ -15,17 +15,18 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from wallet.errors import LimitExceeded, NetworkError, NotABadge, WalletError
+from wallet.errors import NetworkError, WalletError
 from wallet.formats import parse
-from wallet.formats.archive import EntryOutcome, parse_archive
+from wallet.formats.archive import EntryOutcome, outcome_for, parse_archive, parse_file, walk_folder
+from wallet.formats.detect import is_zip
 from wallet.limits import DEFAULT_LIMITS, Limits
 from wallet.model import Credential
-from wallet.net import Fetcher
+from wallet.net import ACCEPT_BADGE, Fetcher
 from wallet.store import AddItem, AddResult
 from wallet.verify import Report, VerifyOptions, verify
 
@@ -149,39 +150,33 @@ def import_sources(
     return summary
 
 
-def expand_sources(sources: Iterable[str | Path], limits: Limits) -> Iterator[str]:
-    """Folders become their files (sorted, symlinks out of the tree skipped); URLs stay as they are."""
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One thing to import: a file path or URL, the name the user sees, and why it is skipped (if so)."""
+
+    source: str
+    label: str
+    skipped: str | None = None
+
+
+def expand_sources(sources: Iterable[str | Path], limits: Limits) -> Iterator[Unit]:
+    """Folders become their files (``formats.archive.walk_folder``); files and URLs stay as they are."""
     for source in sources:
         text = str(source)
-        if text.startswith(("https://", "http://")):
-            yield text
-            continue
         path = Path(text)
-        if path.is_dir():
-            yield from _walk(path, limits)
+        if not _is_url(text) and path.is_dir():
+            for entry in walk_folder(path, limits, skip_hidden=True):
+                yield Unit(str(entry.path), str(entry.path), entry.skipped)
         else:
-            yield text
+            yield Unit(text, text)
 
 
-def _walk(root: Path, limits: Limits) -> Iterator[str]:
-    resolved_root = root.resolve()
-    count = 0
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for filename in sorted(filenames):
-            if filename.startswith("."):
-                continue
-            path = Path(dirpath) / filename
-            if path.is_symlink() and not path.resolve().is_relative_to(resolved_root):
-                continue
-            count += 1
-            if count > limits.max_folder_files:
-                return
-            yield str(path)
+def _is_url(text: str) -> bool:
+    return text.startswith(("https://", "http://"))
 
 
 def _process_all(
-    units: list[str], settings: ImportSettings, cancel: threading.Event | None
+    units: list[Unit], settings: ImportSettings, cancel: threading.Event | None
 ) -> Iterator[list[UnitResult]]:
     if len(units) < PARALLEL_THRESHOLD or settings.workers <= 1:
         for unit in units:
@@ -191,7 +186,7 @@ def _process_all(
         return
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=settings.workers, mp_context=context) as pool:
-        pending: dict[cf.Future[list[UnitResult]], str] = {}
+        pending: dict[cf.Future[list[UnitResult]], Unit] = {}
         queue = iter(units)
         window = settings.workers * 4
         for unit in _take(queue, window):
@@ -203,7 +198,7 @@ def _process_all(
                 try:
                     yield future.result()
                 except Exception as exc:  # a worker died: report the file, keep going
-                    yield [UnitResult(unit, REJECTED, reason=f"Could not be processed: {exc}")]
+                    yield [UnitResult(unit.label, REJECTED, reason=f"Could not be processed: {exc}")]
                 if cancel is not None and cancel.is_set():
                     for other in pending:
                         other.cancel()
@@ -212,7 +207,7 @@ def _process_all(
                     pending[pool.submit(process_unit, nxt, settings)] = nxt
 
 
-def _take(iterator: Iterator[str], n: int) -> list[str]:
+def _take(iterator: Iterator[Unit], n: int) -> list[Unit]:
     out = []
     for _ in range(n):
         try:
@@ -222,35 +217,30 @@ def _take(iterator: Iterator[str], n: int) -> list[str]:
     return out
 
 
-def process_unit(unit: str, settings: ImportSettings) -> list[UnitResult]:
+def process_unit(unit: Unit, settings: ImportSettings) -> list[UnitResult]:
     """Parse and verify one file or URL (runs in a worker process); never raises for bad input."""
+    if unit.skipped:
+        return [UnitResult(unit.label, REJECTED, reason=unit.skipped)]
     fetcher = Fetcher(offline=settings.offline)
-    try:
-        data, name = _read(unit, fetcher, settings.limits)
-    except WalletError as exc:
-        return [UnitResult(unit, REJECTED, reason=exc.user_message)]
-    if data[:4] == b"PK\x03\x04":
+    if _is_url(unit.source):
         try:
-            entries = parse_archive(data, name, settings.limits)
+            body = fetcher.get(unit.source, accept=ACCEPT_BADGE).body
         except WalletError as exc:
-            return [UnitResult(unit, REJECTED, reason=exc.user_message)]
-        return [
-            _from_entry(f"{unit}!{e.name}" if not e.name.startswith(unit) else e.name, e, fetcher, settings)
-            for e in entries
-        ]
-    try:
-        credentials = parse(data, name, settings.limits)
-    except NotABadge as exc:
-        return [UnitResult(unit, NOT_A_BADGE, reason=exc.user_message)]
-    except WalletError as exc:
-        return [UnitResult(unit, REJECTED, reason=exc.user_message)]
-    return [_verified(unit, credentials, fetcher, settings)]
+            return [UnitResult(unit.label, REJECTED, reason=exc.user_message)]
+        entries = (
+            parse_archive(body, unit.label, settings.limits)
+            if is_zip(body)
+            else [outcome_for(body, unit.label, settings.limits)]
+        )
+    else:
+        entries = parse_file(Path(unit.source), unit.label, settings.limits)
+    return [_from_entry(entry, fetcher, settings) for entry in entries]
 
 
-def _from_entry(name: str, entry: EntryOutcome, fetcher: Fetcher, settings: ImportSettings) -> UnitResult:
+def _from_entry(entry: EntryOutcome, fetcher: Fetcher, settings: ImportSettings) -> UnitResult:
     if entry.status != IMPORTED:
-        return UnitResult(name, entry.status, reason=entry.reason)
-    return _verified(name, list(entry.credentials), fetcher, settings)
+        return UnitResult(entry.name, entry.status, reason=entry.reason)
+    return _verified(entry.name, list(entry.credentials), fetcher, settings)
 
 
 def _verified(name: str, credentials: list[Credential], fetcher: Fetcher, settings: ImportSettings) -> UnitResult:
@@ -276,27 +266,9 @@ def _fetch_hosted(credential: Credential, fetcher: Fetcher) -> Credential:
         return credential
     if not fetched:
         return credential
-    from dataclasses import replace
-
     return replace(
         fetched[0], original=credential.original, container=credential.container, hosted_url=credential.hosted_url
     )
-
-
-def _read(unit: str, fetcher: Fetcher, limits: Limits) -> tuple[bytes, str]:
-    if unit.startswith(("https://", "http://")):
-        response = fetcher.get(unit, accept="application/ld+json, application/json, image/png, image/svg+xml, */*")
-        return response.body, unit
-    path = Path(unit)
-    try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise LimitExceeded(
-                f"{path.name} is larger than the {limits.max_file_bytes // (1024 * 1024)} MB file limit."
-            )
-        return path.read_bytes(), path.name
-    except OSError as exc:
-        raise WalletError(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
 
 
 def _store(results: list[UnitResult], sink: Sink) -> list[FileOutcome]:

@@ -28,6 +28,7 @@ DEFAULT_TIMEOUT = (5.0, 10.0)  # connect, read (seconds)
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
 USER_AGENT = "BadgeWallet/0.1 (+verifier)"
+ACCEPT_BADGE = "application/ld+json, application/json, image/png, image/svg+xml, */*"  # a link to "a badge"
 
 
 @dataclass(frozen=True, slots=True)

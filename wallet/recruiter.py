@@ -22,8 +22,6 @@ from wallet.verify.summary import CheckResult, render_report
 
 __all__ = ["CheckResult", "check_target", "render_report"]
 
-ACCEPT_BADGE = "application/ld+json, application/json, image/png, image/svg+xml, */*"
-
 
 def check_target(
     target: str,

@@ -221,3 +221,19 @@ def test_genuine_badge_replaces_a_tampered_copy_imported_first(env: Path) -> Non
     code, out, _ = run("import", "--offline", "--json", str(folder / "bad_signature.json"))
     assert json.loads(out)["files"][0]["status"] == "duplicate"
     assert [r["verdict"] for r in json.loads(run("list", "--json")[1])] == ["valid"]
+
+
+def test_folder_import_skips_hidden_files_and_names_links_out_of_the_folder(env: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "badge.json").write_bytes((CORPUS / "ldp/vc2/eddsa-rdfc-2022/valid.json").read_bytes())
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    outside = tmp_path / "elsewhere.json"
+    outside.write_bytes((CORPUS / "jwt/vc-jose/valid_es256.jwt").read_bytes())
+    (folder / "link.json").symlink_to(outside)
+    code, out, _ = run("import", "--offline", "--json", str(folder))
+    files = {Path(f["source"]).name: f for f in json.loads(out)["files"]}
+    assert set(files) == {"badge.json", "link.json"}
+    assert files["badge.json"]["status"] == "imported"
+    assert files["link.json"]["status"] == "rejected" and "outside the folder" in files["link.json"]["reason"]
+    assert code == 1

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from export_factory import (
+    BUNDLE_CHALLENGE,
+    BUNDLE_DOMAIN,
     CRITERIA_PAGE,
     NAME_JSON,
     NAME_JWT,
     NAME_PNG,
+    NOW,
     Wallet,
     add_file,
     baked_png_bytes,
@@ -56,3 +59,22 @@ def wallet(tmp_path: Path) -> Iterator[Wallet]:
         yield Wallet(store, ids, (NAME_JSON, NAME_PNG, NAME_JWT), tuple(d for d, _ in files), university, cncf)
     finally:
         store.close()
+
+
+@pytest.fixture
+def bundle(wallet: Wallet, tmp_path: Path) -> Path:
+    """A real résumé bundle of the three credentials, with its PDF, a challenge and a domain."""
+    from wallet.export.bundle import write_bundle
+    from wallet.ui.pdf import render_pdf
+
+    out = tmp_path / "out" / "bundle.zip"
+    write_bundle(
+        wallet.store,
+        wallet.ids,
+        out,
+        challenge=BUNDLE_CHALLENGE,
+        domain=BUNDLE_DOMAIN,
+        pdf_renderer=render_pdf,
+        now=NOW,
+    )
+    return out

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import uuid
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,4 +177,23 @@ def rasterise_svg(svg: str, size: int = 400) -> bytes:
     raw = bytes(image.constBits())  # Format_RGB32 is B, G, R, 0xff per pixel in memory
     out = io.BytesIO()
     Image.frombuffer("RGBA", (size, size), raw, "raw", "BGRA", 0, 1).save(out, "PNG")
+    return out.getvalue()
+
+
+BUNDLE_CHALLENGE = "c0ffee-42"
+BUNDLE_DOMAIN = "jobs.example.com"
+
+
+def zip_files(path: Path) -> dict[str, bytes]:
+    """Every file of a ZIP, by name."""
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def rezip(files: dict[str, bytes]) -> bytes:
+    """A ZIP of ``files`` (used to hand the checker an edited bundle)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
     return out.getvalue()

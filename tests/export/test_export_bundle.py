@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from export_factory import CRITERIA_PAGE, NOW, Wallet, add_file
+from export_factory import BUNDLE_CHALLENGE, BUNDLE_DOMAIN, CRITERIA_PAGE, NOW, Wallet, add_file, rezip, zip_files
 
 from wallet.errors import ExportError, LimitExceeded
 from wallet.export.bundle import write_bundle
@@ -28,30 +27,8 @@ from wallet.verify import VerifyOptions
 from wallet.verify.documents import default_loader
 from wallet.verify.report import FAIL, PASS
 
-CHALLENGE = "c0ffee-42"
-DOMAIN = "jobs.example.com"
-
-
-@pytest.fixture
-def bundle(wallet: Wallet, tmp_path: Path) -> Path:
-    from wallet.ui.pdf import render_pdf
-
-    out = tmp_path / "out" / "bundle.zip"
-    write_bundle(wallet.store, wallet.ids, out, challenge=CHALLENGE, domain=DOMAIN, pdf_renderer=render_pdf, now=NOW)
-    return out
-
-
-def _files(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _rezip(files: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return out.getvalue()
+CHALLENGE = BUNDLE_CHALLENGE
+DOMAIN = BUNDLE_DOMAIN
 
 
 def _options(**changes: object) -> VerifyOptions:
@@ -59,7 +36,7 @@ def _options(**changes: object) -> VerifyOptions:
 
 
 def test_every_listed_file_is_there_with_its_hash(bundle: Path, wallet: Wallet) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     manifest = json.loads(files["manifest.json"])
     listed = {entry["path"]: entry for entry in manifest["files"]}
     assert set(listed) == set(files) - {"manifest.json"}
@@ -73,7 +50,7 @@ def test_every_listed_file_is_there_with_its_hash(bundle: Path, wallet: Wallet) 
 
 
 def test_presentation_verifies_with_the_projects_verifier(bundle: Path, wallet: Wallet) -> None:
-    vp = json.loads(_files(bundle)["presentation.json"])
+    vp = json.loads(zip_files(bundle)["presentation.json"])
     holder = holder_for(wallet.store)
     assert vp["holder"] == holder.did
     assert vp["proof"]["proofPurpose"] == "authentication"
@@ -104,7 +81,7 @@ def test_holder_key_is_made_once_and_kept_in_the_store(wallet: Wallet, tmp_path:
 
 
 def test_resume_json(bundle: Path, wallet: Wallet) -> None:
-    resume = json.loads(_files(bundle)["resume.json"])
+    resume = json.loads(zip_files(bundle)["resume.json"])
     by_name = {c["name"]: c for c in resume["certificates"]}
     assert set(by_name) == set(wallet.names)
     assert by_name[wallet.names[0]] == {
@@ -118,7 +95,7 @@ def test_resume_json(bundle: Path, wallet: Wallet) -> None:
 
 
 def test_index_page_is_self_contained_and_escaped(bundle: Path, wallet: Wallet) -> None:
-    html = _files(bundle)["index.html"].decode("utf-8")
+    html = zip_files(bundle)["index.html"].decode("utf-8")
     assert "<script" not in html
     assert "Python for Data Science &amp; ML &lt;Level 2&gt;" in html
     assert "Cloud &lt;Native&gt; Foundation" in html
@@ -133,7 +110,7 @@ def test_index_page_is_self_contained_and_escaped(bundle: Path, wallet: Wallet) 
 def test_pdf_text_names_every_badge(bundle: Path, wallet: Wallet) -> None:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(_files(bundle)["portfolio.pdf"]))
+    reader = PdfReader(io.BytesIO(zip_files(bundle)["portfolio.pdf"]))
     text = " ".join(page.extract_text() for page in reader.pages)
     flat = " ".join(text.split())
     for name in wallet.names:
@@ -143,7 +120,7 @@ def test_pdf_text_names_every_badge(bundle: Path, wallet: Wallet) -> None:
 def test_qr_code_in_the_pdf_scans(bundle: Path) -> None:
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(_files(bundle)["portfolio.pdf"]))
+    reader = PdfReader(io.BytesIO(zip_files(bundle)["portfolio.pdf"]))
     decoded = []
     for page in reader.pages:
         for image in page.images:
@@ -182,13 +159,13 @@ def test_recruiter_check_passes_an_untouched_bundle(bundle: Path, wallet: Wallet
 )
 @pytest.mark.parametrize("where", [0.5, 0.0, -1.0])
 def test_one_changed_byte_anywhere_is_reported(bundle: Path, target: str, where: float) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     name = next(n for n in files if n.startswith(target))
     data = bytearray(files[name])
     index = int(len(data) * where) if where >= 0 else len(data) - 1
     data[index] ^= 0x01
     files[name] = bytes(data)
-    result = check_special(_rezip(files), "bundle.zip", _options())
+    result = check_special(rezip(files), "bundle.zip", _options())
     assert result is not None
     assert result.verdict != "valid"
     manifest = next(c for c in result.extra_checks if c.id == "manifest")
@@ -197,10 +174,10 @@ def test_one_changed_byte_anywhere_is_reported(bundle: Path, target: str, where:
 
 
 def test_a_removed_or_added_file_is_reported(bundle: Path) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     files.pop("resume.json")
     files["credentials/extra.json"] = b"{}"
-    result = check_special(_rezip(files), "bundle.zip", _options())
+    result = check_special(rezip(files), "bundle.zip", _options())
     assert result is not None
     manifest = next(c for c in result.extra_checks if c.id == "manifest")
     assert "resume.json" in manifest.message and "credentials/extra.json" in manifest.message
@@ -226,7 +203,7 @@ def test_nothing_chosen_is_an_error(wallet: Wallet, tmp_path: Path) -> None:
 
 
 def test_plain_zip_and_plain_files_are_not_special(tmp_path: Path) -> None:
-    assert check_special(_rezip({"badge.json": b"{}"}), "x.zip", VerifyOptions(now=NOW)) is None
+    assert check_special(rezip({"badge.json": b"{}"}), "x.zip", VerifyOptions(now=NOW)) is None
     assert check_special(b'{"a": 1}', "x.json", VerifyOptions(now=NOW)) is None
 
 
@@ -259,7 +236,7 @@ def test_ob2_assertion_is_kept_out_of_the_presentation_with_a_note(wallet: Walle
     out = tmp_path / "b.zip"
     result = write_bundle(wallet.store, [wallet.ids[0], record_id], out, now=NOW)
     assert any("Legacy Badge" in note and "not inside presentation.json" in note for note in result.notes)
-    files = _files(out)
+    files = zip_files(out)
     assert len(json.loads(files["presentation.json"])["verifiableCredential"]) == 1
     html = files["index.html"].decode()
     assert "not inside presentation.json" in html and html.count("<svg") == 1  # hosted id → QR code
@@ -277,7 +254,7 @@ def test_a_zip_with_too_many_entries_is_refused_before_reading() -> None:
 
     files = {"manifest.json": b"{}", "presentation.json": b"{}"}
     files.update({f"f{i}": b"" for i in range(DEFAULT_LIMITS.max_zip_entries + 1)})
-    data = _rezip(files)
+    data = rezip(files)
     assert check_special(data, "many.zip", VerifyOptions(now=NOW)) is None
     with pytest.raises(LimitExceeded):
         read_zip(data)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from export_factory import NOW, Wallet
+from export_factory import BUNDLE_CHALLENGE, BUNDLE_DOMAIN, NOW, Wallet, rezip, zip_files
 
 from wallet.export.bundle import write_bundle
 from wallet.export.manifest import build_manifest
@@ -39,8 +37,8 @@ from wallet.verify.documents import default_loader
 from wallet.verify.report import FAIL, INCOMPLETE, PASS, SEVERITY, SKIPPED, TAMPERED, UNKNOWN, VALID
 from wallet.verify.summary import CheckResult
 
-CHALLENGE = "c0ffee-42"
-DOMAIN = "jobs.example.com"
+CHALLENGE = BUNDLE_CHALLENGE
+DOMAIN = BUNDLE_DOMAIN
 UNSIGNED = {"presentation.json", "manifest.json"}
 SRI_STRING = "https://www.w3.org/2018/credentials#sriString"
 # Every file of the bundle below but presentation.json and manifest.json (checked by test_the_targets_cover_every_file).
@@ -48,33 +46,11 @@ TARGETS = ("index.html", "portfolio.pdf", "resume.json", "credentials/01-", "cre
 PAGES = ("index.html", "portfolio.pdf", "resume.json")
 
 
-@pytest.fixture
-def bundle(wallet: Wallet, tmp_path: Path) -> Path:
-    from wallet.ui.pdf import render_pdf
-
-    out = tmp_path / "out" / "bundle.zip"
-    write_bundle(wallet.store, wallet.ids, out, challenge=CHALLENGE, domain=DOMAIN, pdf_renderer=render_pdf, now=NOW)
-    return out
-
-
-def _files(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _rezip(files: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
 def _with_manifest_rewritten(files: dict[str, bytes]) -> bytes:
     """What a forger does: change files, then make manifest.json match them again."""
     files = dict(files)
     files["manifest.json"] = build_manifest({p: d for p, d in files.items() if p != "manifest.json"})
-    return _rezip(files)
+    return rezip(files)
 
 
 def _options(**changes: object) -> VerifyOptions:
@@ -108,7 +84,7 @@ def _named(files: dict[str, bytes], target: str) -> str:
 
 
 def test_the_presentation_signs_every_other_file(bundle: Path) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     vp = _vp(files)
     assert vp["@context"] == [VC_V2_CONTEXT, UNDEFINED_TERMS_CONTEXT]
     listed = {entry["name"]: entry for entry in vp["bundleFiles"]}
@@ -132,19 +108,19 @@ def test_the_presentation_signs_every_other_file(bundle: Path) -> None:
 def test_without_a_pdf_the_list_has_no_pdf(wallet: Wallet, tmp_path: Path) -> None:
     out = tmp_path / "b.zip"
     write_bundle(wallet.store, wallet.ids, out, challenge=CHALLENGE, domain=DOMAIN, now=NOW)
-    files = _files(out)
+    files = zip_files(out)
     assert "portfolio.pdf" not in files
     assert {e["name"] for e in _vp(files)["bundleFiles"]} == set(files) - UNSIGNED
     assert _check(out.read_bytes()).verdict == VALID
 
 
 def test_the_targets_cover_every_file(bundle: Path) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     assert sorted(_named(files, t) for t in TARGETS) == sorted(set(files) - UNSIGNED)
 
 
 def test_the_presentation_still_verifies_with_the_projects_verifier(bundle: Path, wallet: Wallet) -> None:
-    vp = _vp(_files(bundle))
+    vp = _vp(zip_files(bundle))
     loader = default_loader()
     assert vp["holder"] == holder_for(wallet.store).did
     assert check_presentation(vp, _options(), loader).status == PASS
@@ -154,7 +130,7 @@ def test_the_presentation_still_verifies_with_the_projects_verifier(bundle: Path
 
 
 def test_the_undefined_term_is_signed_not_dropped(bundle: Path) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     vp = _vp(files)
     unsecured = {k: v for k, v in vp.items() if k != "proof"}
     loader = default_loader()
@@ -184,7 +160,7 @@ def test_an_untouched_bundle_is_valid(bundle: Path) -> None:
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("where", [0.5, 0.0, -1.0])
 def test_an_edit_with_a_rewritten_manifest_is_tampered(bundle: Path, target: str, where: float) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     name = _named(files, target)
     data = bytearray(files[name])
     data[int(len(data) * where) if where >= 0 else len(data) - 1] ^= 0x01
@@ -204,7 +180,7 @@ def test_an_edit_with_a_rewritten_manifest_is_tampered(bundle: Path, target: str
 
 
 def test_a_removed_or_added_file_with_a_rewritten_manifest_is_tampered(bundle: Path) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     files.pop("resume.json")
     files["extra.html"] = b"<p>hired!</p>"
     result = _check(_with_manifest_rewritten(files))
@@ -216,7 +192,7 @@ def test_a_removed_or_added_file_with_a_rewritten_manifest_is_tampered(bundle: P
 
 
 def test_a_changed_signed_list_breaks_the_holders_signature(bundle: Path) -> None:
-    files = _files(bundle)
+    files = zip_files(bundle)
     files["index.html"] = files["index.html"].replace(b"Top skills", b"Top skilz")
     vp = _vp(files)
     entry = next(e for e in vp["bundleFiles"] if e["name"] == "index.html")
@@ -231,7 +207,7 @@ def test_a_changed_signed_list_breaks_the_holders_signature(bundle: Path) -> Non
 
 def test_the_list_is_read_from_what_was_signed_not_from_the_json_spelling(bundle: Path) -> None:
     """Spelling the key as its full IRI keeps the signature valid; the list must still be found."""
-    files = _files(bundle)
+    files = zip_files(bundle)
     vp = _vp(files)
     vp[BUNDLE_FILES_IRI] = vp.pop("bundleFiles")
     files["presentation.json"] = json.dumps(vp, indent=2).encode()
@@ -263,7 +239,7 @@ def _legacy(files: dict[str, bytes], wallet: Wallet) -> dict[str, bytes]:
 
 
 def test_an_older_bundle_still_verifies_but_is_incomplete(bundle: Path, wallet: Wallet) -> None:
-    result = _check(_with_manifest_rewritten(_legacy(_files(bundle), wallet)))
+    result = _check(_with_manifest_rewritten(_legacy(zip_files(bundle), wallet)))
     checks = _extra(result)
     assert {i: c.status for i, c in checks.items()} == {
         "manifest": PASS,
@@ -281,7 +257,7 @@ def test_an_older_bundle_still_verifies_but_is_incomplete(bundle: Path, wallet: 
 
 
 def test_an_edited_older_bundle_is_never_valid(bundle: Path, wallet: Wallet) -> None:
-    files = _legacy(_files(bundle), wallet)
+    files = _legacy(zip_files(bundle), wallet)
     files["index.html"] = files["index.html"].replace(b"Top skills", b"Top skilz")
     result = _check(_with_manifest_rewritten(files))
     assert result.verdict == INCOMPLETE  # the documented gap of older bundles: the edit cannot be seen

@@ -15,7 +15,7 @@ import io
 import os
 import struct
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -66,7 +66,7 @@ def parse_path(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[EntryOutcome
     """A file (one outcome, or one per entry for a ZIP) or a folder walked recursively."""
     if path.is_dir():
         return _walk_folder(path, limits)
-    return _file_outcomes(path, path.name, limits)
+    return parse_file(path, path.name, limits)
 
 
 def parse_archive(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> list[EntryOutcome]:
@@ -85,30 +85,56 @@ def outcome_for(data: bytes, name: str, limits: Limits) -> EntryOutcome:
     return EntryOutcome(name, "imported", tuple(credentials))
 
 
-def _walk_folder(root: Path, limits: Limits) -> list[EntryOutcome]:
-    """Sorted, recursive; links are followed only when they stay inside the folder."""
+@dataclass(frozen=True, slots=True)
+class FolderEntry:
+    """One file found in a folder; ``skipped`` says why it will not be read."""
+
+    path: Path
+    label: str
+    skipped: str | None = None
+
+
+def walk_folder(root: Path, limits: Limits, *, skip_hidden: bool = False) -> Iterator[FolderEntry]:
+    """Sorted, recursive; links are followed only when they stay inside the folder.
+
+    The one folder walk of the wallet: ``parse_path`` reads each entry here,
+    the importer hands each to a worker process.  ``skip_hidden`` leaves out
+    dot-files (``.DS_Store`` …) that no one drops on purpose.
+    """
     real_root = root.resolve()
-    outcomes: list[EntryOutcome] = []
     seen = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
+        if skip_hidden:
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for filename in sorted(filenames):
+            if skip_hidden and filename.startswith("."):
+                continue
             path = Path(dirpath, filename)
             label = path.relative_to(root).as_posix()
             seen += 1
             if seen > limits.max_folder_files:
                 reason = f"The folder has more than the {limits.max_folder_files:,}-file limit; the rest were skipped"
-                outcomes.append(EntryOutcome(root.name or str(root), "rejected", reason=reason))
-                return outcomes
+                yield FolderEntry(root, root.name or str(root), reason)
+                return
             if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                reason = "This is a link to a file outside the folder, so it was skipped"
-                outcomes.append(EntryOutcome(label, "rejected", reason=reason))
+                yield FolderEntry(path, label, "This is a link to a file outside the folder, so it was skipped")
                 continue
-            outcomes.extend(_file_outcomes(path, label, limits))
+            yield FolderEntry(path, label)
+
+
+def _walk_folder(root: Path, limits: Limits) -> list[EntryOutcome]:
+    outcomes: list[EntryOutcome] = []
+    for entry in walk_folder(root, limits):
+        if entry.skipped:
+            outcomes.append(EntryOutcome(entry.label, "rejected", reason=entry.skipped))
+        else:
+            outcomes.extend(parse_file(entry.path, entry.label, limits))
     return outcomes
 
 
-def _file_outcomes(path: Path, label: str, limits: Limits) -> list[EntryOutcome]:
+def parse_file(path: Path, label: str, limits: Limits = DEFAULT_LIMITS) -> list[EntryOutcome]:
+    """One regular file (one outcome, or one per entry for a ZIP), labelled ``label``; never raises."""
     try:
         if not path.exists():
             return [EntryOutcome(label, "rejected", reason="The file does not exist")]

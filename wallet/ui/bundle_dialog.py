@@ -15,7 +15,7 @@ than a percentage it would have to invent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,6 @@ from . import dialogs
 from .qtcompat import emit
 from .session import WalletSession
 from .theme import format_date, icon_color, shape_icon, verdict_style
-from .workers import DoneFn, FailFn, Progress, TaskHandle
 
 log = logging.getLogger(__name__)
 
@@ -51,35 +50,6 @@ CHALLENGE_HELP = (
     "Optional. Given by the recruiter, signed into the presentation: it shows the bundle was made for them, "
     "now, and is not a copy sent to somebody else earlier. Leave both empty if you were given none."
 )
-
-
-def write_bundle_on_store(
-    session: WalletSession,
-    record_ids: Sequence[str],
-    out_zip: Path,
-    *,
-    challenge: str | None,
-    domain: str | None,
-    done: DoneFn,
-    failed: FailFn | None = None,
-) -> TaskHandle:
-    """Run ``write_bundle`` (with a PDF) on the session's store thread; ``done`` gets the ``BundleResult``.
-
-    It sits beside the session's other export operations in spirit (compare
-    ``WalletSession.export_baked``); the store object is only read on the
-    store thread, never here on the GUI thread.
-    """
-    store = session.store
-    ids = list(record_ids)
-
-    def work(_p: Progress) -> Any:
-        from wallet.export.bundle import write_bundle
-
-        from .pdf import render_pdf
-
-        return write_bundle(store, ids, out_zip, challenge=challenge, domain=domain, pdf_renderer=render_pdf)
-
-    return session.tasks.run_store("bundle", work, done=done, failed=failed)
 
 
 def describe_result(result: Any, count: int) -> str:
@@ -328,7 +298,7 @@ class BundleDialog(QDialog):
 
         challenge = self.challenge.text().strip() or None
         domain = self.domain.text().strip() or None
-        write_bundle_on_store(self._session, ids, path, challenge=challenge, domain=domain, done=done, failed=failed)
+        self._session.write_bundle(ids, path, challenge=challenge, domain=domain, done=done, failed=failed)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -367,4 +337,4 @@ def open_bundle_dialog(
     return dialog
 
 
-__all__ = ["BundleDialog", "describe_result", "open_bundle_dialog", "write_bundle_on_store"]
+__all__ = ["BundleDialog", "describe_result", "open_bundle_dialog"]

@@ -298,6 +298,29 @@ class WalletSession(QObject):
 
         return self.tasks.run_store("export", work, done=done, failed=failed)
 
+    def write_bundle(
+        self,
+        record_ids: Sequence[str],
+        out_zip: Path,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        done: DoneFn,
+        failed: FailFn | None = None,
+    ) -> TaskHandle:
+        """Write a résumé bundle (with Qt's PDF) on the store thread; the holder key lives in the store."""
+        store = self.store
+        ids = list(record_ids)
+
+        def work(_p: Progress) -> Any:
+            from wallet.export.bundle import write_bundle
+
+            from .pdf import render_pdf
+
+            return write_bundle(store, ids, out_zip, challenge=challenge, domain=domain, pdf_renderer=render_pdf)
+
+        return self.tasks.run_store("bundle", work, done=done, failed=failed)
+
     # ------------------------------------------------------------ recruiter (no store)
 
     def check_target(self, target: str, done: DoneFn, failed: FailFn | None = None) -> TaskHandle:
